@@ -1,0 +1,47 @@
+/**
+ * The typed job registry: every job name, the data it carries, and its handler. The
+ * worker checks at start-up that every name has exactly one handler.
+ */
+import type { Graph } from '../src/platform/neo4j.js';
+import type { Config } from '../src/config.js';
+import { recordHeartbeat } from './jobs/heartbeat.js';
+
+/** The one queue for background work; job names separate the kinds of work. */
+export const QUEUE_NAME = 'plr';
+
+export interface JobPayloads {
+  /** A worker records that it is alive in the graph (operations can see workers). */
+  'operations.heartbeat': { worker?: string; at: string };
+}
+
+export type JobName = keyof JobPayloads;
+
+export interface JobContext {
+  graph: Graph;
+  config: Config;
+  workerName: string;
+  /** Report progress (0-100 or a structured value) for long work. */
+  progress(value: number | object): Promise<void>;
+}
+
+export type JobHandler<N extends JobName> = (data: JobPayloads[N], ctx: JobContext) => Promise<unknown>;
+export type JobHandlers = { [N in JobName]: JobHandler<N> };
+
+export const JOB_NAMES: readonly JobName[] = ['operations.heartbeat'];
+
+export const handlers: JobHandlers = {
+  'operations.heartbeat': recordHeartbeat,
+};
+
+/** Every declared name has a handler function and no handler is undeclared. */
+export function checkRegistry(names: readonly string[], table: Record<string, unknown>): void {
+  const problems: string[] = [];
+  for (const name of names) {
+    if (typeof table[name] !== 'function') problems.push(`job "${name}" has no handler`);
+  }
+  for (const name of Object.keys(table)) {
+    if (!names.includes(name)) problems.push(`handler "${name}" is not a declared job`);
+  }
+  if (new Set(names).size !== names.length) problems.push('a job name is declared twice');
+  if (problems.length > 0) throw new Error(`job registry is inconsistent: ${problems.join('; ')}`);
+}

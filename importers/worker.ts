@@ -1,0 +1,48 @@
+/**
+ * The worker: takes jobs from the queue and runs their registered handler.
+ */
+import os from 'node:os';
+import { Worker, UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Config } from '../src/config.js';
+import type { Graph } from '../src/platform/neo4j.js';
+import { createRedis } from '../src/platform/redis.js';
+import { checkRegistry, handlers as defaultHandlers, JOB_NAMES, QUEUE_NAME, type JobHandlers, type JobName } from './registry.js';
+
+export interface WorkerOptions {
+  config: Config;
+  graph: Graph;
+  logger: Logger;
+  handlers?: JobHandlers;
+  name?: string;
+}
+
+export function startWorker(opts: WorkerOptions): Worker {
+  const table = opts.handlers ?? defaultHandlers;
+  checkRegistry(JOB_NAMES, table);
+  const workerName = opts.name ?? `${os.hostname()}:${process.pid}`;
+  const connection = createRedis(opts.config, 'queue');
+
+  const worker = new Worker(
+    QUEUE_NAME,
+    async (job: Job) => {
+      if (!JOB_NAMES.includes(job.name as JobName)) {
+        throw new UnrecoverableError(`no handler for job "${job.name}"`);
+      }
+      const handler = table[job.name as JobName];
+      return handler(job.data, {
+        graph: opts.graph,
+        config: opts.config,
+        workerName,
+        progress: (value) => job.updateProgress(value),
+      });
+    },
+    { connection, prefix: opts.config.queuePrefix, concurrency: opts.config.workerConcurrency, autorun: true },
+  );
+  worker.on('failed', (job, err) => {
+    opts.logger.warn({ jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+  });
+  worker.on('error', (err) => opts.logger.error({ err: err.message }, 'worker error'));
+  worker.on('closed', () => void connection.quit().catch(() => undefined));
+  return worker;
+}

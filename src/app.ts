@@ -1,0 +1,138 @@
+/**
+ * buildApp(config): the Fastify instance, used by the server and by the tests.
+ * Plugins in order: external (docs, GraphQL), then the platform (errors, guard), then
+ * each charter service's routes.
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Redis } from 'ioredis';
+import { Neo4jError } from 'neo4j-driver';
+import type { Config } from './config.js';
+import { AppError } from './platform/errors.js';
+import { loggerOptions } from './platform/logging.js';
+import { createGraph, type Graph } from './platform/neo4j.js';
+import { createRedis } from './platform/redis.js';
+import { TokenService } from './platform/auth.js';
+import { guard } from './platform/guard.js';
+import { JobQueue } from '../importers/queue.js';
+import { healthRoutes } from './operations/health.js';
+import { operationsRoutes } from './operations/routes.js';
+import { identityRoutes } from './identity/routes.js';
+import { graphqlPlugin } from './graphql.js';
+
+export interface AppDeps {
+  graph: Graph;
+  redis: Redis;
+  tokens: TokenService;
+  jobs: JobQueue;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+    config: Config;
+  }
+}
+
+export type App = FastifyInstance;
+
+const VERSION = '0.1.0';
+
+/**
+ * Build the app. Anything not passed in `given` is created here and closed with the app;
+ * what is passed stays the caller's to close.
+ */
+export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Promise<App> {
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const owned: (() => Promise<unknown>)[] = [];
+  const graph = given.graph ?? createGraph(config);
+  if (!given.graph) owned.push(() => graph.close());
+  const redis = given.redis ?? createRedis(config, 'queue');
+  if (!given.redis) owned.push(() => redis.quit().catch(() => redis.disconnect()));
+  const tokens = given.tokens ?? (await TokenService.create(config));
+  const jobs = given.jobs ?? new JobQueue(redis, config.queuePrefix);
+  if (!given.jobs) owned.unshift(() => jobs.close());
+
+  app.decorate('deps', { graph, redis, tokens, jobs });
+  app.decorate('config', config);
+  app.addHook('onClose', async () => {
+    for (const close of owned) await close();
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
+    if (err instanceof AppError) {
+      if (err.headers) reply.headers(err.headers);
+      return reply.status(err.statusCode).send(err.toBody());
+    }
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      const where = fe.validationContext ?? 'request';
+      return reply.status(400).send({
+        code: 'VALIDATION',
+        message: `the ${where} is not valid: ${fe.validation.map((v) => describeIssue(where, v)).join('; ')}`,
+        details: fe.validation.map((v) => ({ in: where, field: fieldOf(v), problem: v.message ?? 'is not valid' })),
+      });
+    }
+    if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.status(fe.statusCode).send({ code: fe.code ?? 'BAD_REQUEST', message: fe.message });
+    }
+    if (err instanceof Neo4jError && (err.code === 'ServiceUnavailable' || err.code === 'SessionExpired')) {
+      request.log.error({ err: err.message }, 'neo4j unavailable');
+      return reply.status(503).header('retry-after', '30').send({ code: 'DEPENDENCY_UNAVAILABLE', message: 'the graph database is not answering; try again shortly' });
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ code: 'INTERNAL', message: `something went wrong on our side (reference ${request.id})` });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ code: 'NOT_FOUND', message: `there is no ${request.method} ${request.url.split('?')[0]}` });
+  });
+
+  await app.register(guard, { tokens });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Personal Learning Record service (QCF)',
+        description: 'REST API of the Personal Learning Record service: the charter services OCF 01 to 11. GraphQL is at /graphql.',
+        version: VERSION,
+      },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      tags: [
+        { name: 'operations', description: 'Health, workers and service operation' },
+        { name: 'identity', description: 'Tokens and keys (OCF 09)' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(graphqlPlugin);
+  await app.register(healthRoutes);
+  await app.register(identityRoutes);
+  await app.register(operationsRoutes, { prefix: '/operations' });
+
+  return app;
+}
+
+type AjvIssue = { instancePath?: string; message?: string; params?: Record<string, unknown> };
+
+function fieldOf(v: AjvIssue): string {
+  const base = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+  const missing = v.params?.missingProperty ?? v.params?.additionalProperty;
+  if (typeof missing === 'string') return base ? `${base}.${missing}` : missing;
+  return base || '(whole)';
+}
+
+function describeIssue(where: string, v: AjvIssue): string {
+  if (typeof v.params?.additionalProperty === 'string') return `${fieldOf(v)} is not a known field`;
+  return `${fieldOf(v)} ${v.message ?? 'is not valid'}`;
+}

@@ -1,0 +1,144 @@
+/**
+ * Every setting of the service, read from the environment once and validated.
+ * A bad value stops the start with a message that names the variable and what is wrong.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Where people reach the service; used in printed URLs, links and token issuer. */
+  publicUrl: string;
+  logLevel: LogLevel;
+  /** Absent: `plr start` runs the project's own Neo4j and uses bolt://127.0.0.1:7687. */
+  neo4jUri: string | undefined;
+  neo4jUser: string;
+  neo4jPassword: string;
+  neo4jDatabase: string;
+  redisUrl: string;
+  /** BullMQ key prefix; tests give each file its own. */
+  queuePrefix: string;
+  workerConcurrency: number;
+  jwtIssuer: string;
+  jwtAudience: string;
+  accessTokenSeconds: number;
+  /** A private signing key as a JWK (JSON) or PKCS#8 PEM; when absent, signingKeyFile is used. */
+  signingKey: string | undefined;
+  /** Generated on first use when missing; git-ignored. */
+  signingKeyFile: string;
+  /** Uploads, reports and other files the service keeps. */
+  dataDir: string;
+  /** Whether `plr start` loads the demo data. */
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Read and check every setting; throws ConfigError listing every bad value at once. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+
+  const text = (name: string, fallback: string): string => {
+    const v = env[name];
+    if (v === undefined || v === '') return fallback;
+    return v;
+  };
+  const optional = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^[0-9]+$/.test(raw.trim())) {
+      problems.push(`${name}=${JSON.stringify(raw)} is not a whole number`);
+      return fallback;
+    }
+    const n = Number(raw);
+    if (n < min || n > max) {
+      problems.push(`${name}=${raw} is out of range (${min} to ${max})`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    problems.push(`${name}=${JSON.stringify(raw)} is not true or false`);
+    return fallback;
+  };
+  const url = (name: string, fallback: string | undefined, schemes: string[]): string | undefined => {
+    const raw = optional(name) ?? fallback;
+    if (raw === undefined) return undefined;
+    try {
+      const u = new URL(raw);
+      if (!schemes.includes(u.protocol.replace(/:$/, ''))) {
+        problems.push(`${name}=${JSON.stringify(raw)} must use ${schemes.join(' or ')}`);
+      }
+    } catch {
+      problems.push(`${name}=${JSON.stringify(raw)} is not a URL`);
+    }
+    return raw;
+  };
+
+  const host = text('HOST', '127.0.0.1');
+  const port = int('PORT', 3000, 0, 65535);
+  const publicUrl = (url('PUBLIC_URL', `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, ['http', 'https']) as string).replace(/\/$/, '');
+
+  const logLevel = text('LOG_LEVEL', 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)} must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const queuePrefix = text('QUEUE_PREFIX', 'plr');
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(queuePrefix)) {
+    problems.push(`QUEUE_PREFIX=${JSON.stringify(queuePrefix)} may hold only letters, digits, _ . - (at most 64)`);
+  }
+
+  const signingKey = optional('SIGNING_KEY');
+  if (signingKey !== undefined && !signingKey.trim().startsWith('{') && !signingKey.includes('BEGIN PRIVATE KEY')) {
+    problems.push('SIGNING_KEY must be a private JWK (JSON) or a PKCS#8 PEM private key');
+  }
+
+  const config: Config = {
+    host,
+    port,
+    publicUrl,
+    logLevel,
+    neo4jUri: url('NEO4J_URI', undefined, ['bolt', 'neo4j', 'bolt+s', 'neo4j+s', 'bolt+ssc', 'neo4j+ssc']),
+    neo4jUser: text('NEO4J_USER', 'neo4j'),
+    neo4jPassword: text('NEO4J_PASSWORD', 'neo4j'),
+    neo4jDatabase: text('NEO4J_DATABASE', 'neo4j'),
+    redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss']) as string,
+    queuePrefix,
+    workerConcurrency: int('WORKER_CONCURRENCY', 2, 1, 64),
+    jwtIssuer: text('JWT_ISSUER', publicUrl),
+    jwtAudience: text('JWT_AUDIENCE', 'plr-api'),
+    accessTokenSeconds: int('ACCESS_TOKEN_SECONDS', 900, 30, 86400),
+    signingKey,
+    signingKeyFile: path.resolve(PROJECT_ROOT, text('SIGNING_KEY_FILE', '.local/keys/signing-key.json')),
+    dataDir: path.resolve(PROJECT_ROOT, text('DATA_DIR', '.local/data')),
+    seedDemo: bool('SEED_DEMO', true),
+  };
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+/** The local server `plr start` runs when NEO4J_URI is not set. */
+export const LOCAL_NEO4J_URI = 'bolt://127.0.0.1:7687';

@@ -1,0 +1,101 @@
+/**
+ * GraphQL at /graphql (mercurius). Each feature adds its SDL and resolvers here; roles are
+ * checked per field with requireRole, using the same tokens as REST.
+ */
+import fp from 'fastify-plugin';
+import mercurius, { type IResolvers, type MercuriusContext } from 'mercurius';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticate, hasRole } from './platform/guard.js';
+import { AppError } from './platform/errors.js';
+import type { Principal, Role } from './platform/auth.js';
+import { ROLES } from './platform/auth.js';
+import { listWorkers } from './operations/repository.js';
+import { pingRedis } from './platform/redis.js';
+
+declare module 'mercurius' {
+  interface MercuriusContext {
+    /** The caller, or undefined when no token was sent; a bad token fails the request. */
+    principal(): Promise<Principal | undefined>;
+  }
+}
+
+const schema = /* GraphQL */ `
+  enum Role { ${ROLES.map((r) => r.replace(/-/g, '_').toUpperCase()).join(' ')} }
+
+  type Principal {
+    subject: String!
+    roles: [Role!]!
+    organisation: String
+    uln: String
+  }
+
+  type Dependency { name: String!, ok: Boolean! }
+  type Health { ok: Boolean!, dependencies: [Dependency!]! }
+
+  type Worker { name: String!, lastSeen: String!, beats: Int! }
+
+  type Query {
+    "Whether Neo4j and Redis answer. Public."
+    health: Health!
+    "Who the bearer token says you are. Any signed-in role."
+    me: Principal!
+    "Background workers that have reported. Operator only."
+    workers(limit: Int = 20): [Worker!]!
+  }
+`;
+
+function gqlError(err: AppError): mercurius.ErrorWithProps {
+  return new mercurius.ErrorWithProps(err.message, { code: err.code }, err.statusCode);
+}
+
+/** The caller when they hold one of the roles; a GraphQL error with code UNAUTHORIZED or FORBIDDEN otherwise. */
+export async function requireRole(ctx: MercuriusContext, roles: readonly Role[]): Promise<Principal> {
+  let principal: Principal | undefined;
+  try {
+    principal = await ctx.principal();
+  } catch (err) {
+    if (err instanceof AppError) throw gqlError(err);
+    throw err;
+  }
+  if (!principal) throw gqlError(new AppError(401, 'UNAUTHORIZED', 'sign in first: this needs a bearer token'));
+  if (!hasRole(principal, roles)) throw gqlError(new AppError(403, 'FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`));
+  return principal;
+}
+
+export const graphqlPlugin = fp(async (app: FastifyInstance) => {
+  const resolvers: IResolvers = {
+    Query: {
+      health: async () => {
+        const check = async (work: () => Promise<void>) => work().then(() => true, () => false);
+        const [neo4j, redis] = await Promise.all([check(() => app.deps.graph.ping(2_000)), check(() => pingRedis(app.deps.redis, 2_000))]);
+        return { ok: neo4j && redis, dependencies: [{ name: 'neo4j', ok: neo4j }, { name: 'redis', ok: redis }] };
+      },
+      me: async (_root, _args, ctx) => {
+        const p = await requireRole(ctx, ROLES);
+        return { ...p, roles: p.roles.map((r) => r.replace(/-/g, '_').toUpperCase()) };
+      },
+      workers: async (_root, args: { limit: number }, ctx) => {
+        await requireRole(ctx, ['operator']);
+        const limit = Math.min(Math.max(args.limit, 1), 100);
+        return listWorkers(app.deps.graph, limit);
+      },
+    },
+  };
+
+  await app.register(mercurius, {
+    schema,
+    resolvers,
+    graphiql: false,
+    path: '/graphql',
+    queryDepth: 12,
+    context: (request: FastifyRequest) => {
+      let cached: Promise<Principal | undefined> | undefined;
+      return { principal: () => (cached ??= authenticate(request, app.deps.tokens)) };
+    },
+    errorFormatter: (execution, ctx) => {
+      const formatted = mercurius.defaultErrorFormatter(execution, ctx);
+      // GraphQL answers 200 with errors in the body unless the request itself was bad.
+      return { statusCode: formatted.statusCode >= 500 && execution.data ? 200 : formatted.statusCode, response: formatted.response };
+    },
+  });
+}, { name: 'plr-graphql', dependencies: ['plr-guard'] });

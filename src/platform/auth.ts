@@ -1,0 +1,177 @@
+/**
+ * Tokens (jose): an asymmetric ES256 signing key, access tokens with issuer, audience,
+ * expiry and algorithm pinned, and the public keys as a JWKS. The role guard that uses
+ * them lives in guard.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import {
+  SignJWT,
+  jwtVerify,
+  generateKeyPair,
+  exportJWK,
+  importJWK,
+  importPKCS8,
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  errors as joseErrors,
+  type JWK,
+  type CryptoKey,
+} from 'jose';
+import type { Config } from '../config.js';
+
+export const ALGORITHM = 'ES256';
+
+/** The roles of SPEC section 6. */
+export const ROLES = [
+  'learner',
+  'ao-user',
+  'ao-admin',
+  'provider-user',
+  'provider-admin',
+  'careers-adviser',
+  'analyst',
+  'operator',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** Who is calling, as the token says. */
+export interface Principal {
+  /** User or API client id. */
+  subject: string;
+  roles: Role[];
+  /** UKPRN of the caller's organisation, for organisation roles. */
+  organisation?: string;
+  /** The learner's own ULN, for the learner role. */
+  uln?: string;
+  tokenId: string;
+}
+
+export interface TokenClaims {
+  subject: string;
+  roles: Role[];
+  organisation?: string;
+  uln?: string;
+  /** Lifetime in seconds; defaults to the configured access-token lifetime. */
+  expiresIn?: number;
+}
+
+interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+async function keyFromJwk(jwk: JWK): Promise<SigningKey> {
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.d) {
+    throw new Error('the signing key must be a private EC P-256 JWK (ES256)');
+  }
+  const privateKey = (await importJWK(jwk, ALGORITHM)) as CryptoKey;
+  const { d: _private, ...pub } = jwk;
+  const kid = jwk.kid ?? (await calculateJwkThumbprint(pub));
+  return { kid, privateKey, publicJwk: { ...pub, kid, alg: ALGORITHM, use: 'sig' } };
+}
+
+/**
+ * The signing key from SIGNING_KEY, or else from the key file, generated there (mode 0600)
+ * the first time so that a local service keeps its tokens valid across restarts.
+ */
+export async function loadSigningKey(config: Config): Promise<SigningKey> {
+  if (config.signingKey) {
+    const raw = config.signingKey.trim();
+    if (raw.startsWith('{')) return keyFromJwk(JSON.parse(raw) as JWK);
+    const key = (await importPKCS8(raw, ALGORITHM, { extractable: true })) as CryptoKey;
+    return keyFromJwk(await exportJWK(key));
+  }
+  if (existsSync(config.signingKeyFile)) {
+    return keyFromJwk(JSON.parse(readFileSync(config.signingKeyFile, 'utf8')) as JWK);
+  }
+  const { privateKey } = await generateKeyPair(ALGORITHM, { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  const { d: _private, ...pub } = jwk;
+  jwk.kid = await calculateJwkThumbprint(pub);
+  mkdirSync(path.dirname(config.signingKeyFile), { recursive: true });
+  writeFileSync(config.signingKeyFile, JSON.stringify(jwk, null, 2), { mode: 0o600 });
+  return keyFromJwk(jwk);
+}
+
+export class TokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TokenError';
+  }
+}
+
+export class TokenService {
+  private readonly jwks: ReturnType<typeof createLocalJWKSet>;
+
+  private constructor(
+    private readonly key: SigningKey,
+    private readonly issuer: string,
+    private readonly audience: string,
+    private readonly defaultSeconds: number,
+  ) {
+    this.jwks = createLocalJWKSet({ keys: [key.publicJwk] });
+  }
+
+  static async create(config: Config): Promise<TokenService> {
+    return new TokenService(await loadSigningKey(config), config.jwtIssuer, config.jwtAudience, config.accessTokenSeconds);
+  }
+
+  /** The published key set: public halves only. */
+  publicJwks(): { keys: JWK[] } {
+    return { keys: [this.key.publicJwk] };
+  }
+
+  async issue(claims: TokenClaims): Promise<string> {
+    const body: Record<string, unknown> = { roles: claims.roles };
+    if (claims.organisation) body.org = claims.organisation;
+    if (claims.uln) body.uln = claims.uln;
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT(body)
+      .setProtectedHeader({ alg: ALGORITHM, kid: this.key.kid, typ: 'at+jwt' })
+      .setSubject(claims.subject)
+      .setIssuer(this.issuer)
+      .setAudience(this.audience)
+      .setIssuedAt(now)
+      .setNotBefore(now)
+      .setExpirationTime(now + (claims.expiresIn ?? this.defaultSeconds))
+      .setJti(randomUUID())
+      .sign(this.key.privateKey);
+  }
+
+  /** Check a token's signature, algorithm, issuer, audience and times; throws TokenError. */
+  async verify(token: string): Promise<Principal> {
+    try {
+      const { payload } = await jwtVerify(token, this.jwks, {
+        algorithms: [ALGORITHM],
+        issuer: this.issuer,
+        audience: this.audience,
+        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+        typ: 'at+jwt',
+      });
+      const roles = Array.isArray(payload.roles) ? payload.roles.filter(isRole) : [];
+      if (roles.length === 0) throw new TokenError('the token carries no known role');
+      return {
+        subject: payload.sub as string,
+        roles,
+        organisation: typeof payload.org === 'string' ? payload.org : undefined,
+        uln: typeof payload.uln === 'string' ? payload.uln : undefined,
+        tokenId: payload.jti as string,
+      };
+    } catch (err) {
+      if (err instanceof TokenError) throw err;
+      if (err instanceof joseErrors.JWTExpired) throw new TokenError('the token has expired');
+      if (err instanceof joseErrors.JWSSignatureVerificationFailed) throw new TokenError('the token signature is not valid');
+      if (err instanceof joseErrors.JWTClaimValidationFailed) throw new TokenError(`the token claim "${err.claim}" is not acceptable`);
+      if (err instanceof joseErrors.JOSEAlgNotAllowed) throw new TokenError('the token is not signed with ES256');
+      if (err instanceof joseErrors.JWKSNoMatchingKey) throw new TokenError('the token was not signed by a key this service publishes');
+      throw new TokenError('the token is malformed');
+    }
+  }
+}

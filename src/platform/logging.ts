@@ -1,0 +1,44 @@
+/**
+ * pino settings for the API and the worker. Personal details never reach a log line:
+ * the fields are censored wherever they sit (up to four levels deep), and request URLs
+ * are logged without their query string, where a verification form could put a name.
+ */
+import type { LoggerOptions } from 'pino';
+import type { LogLevel } from '../config.js';
+
+export const PERSONAL_FIELDS = [
+  'givenName',
+  'familyName',
+  'previousFamilyName',
+  'dateOfBirth',
+  'gender',
+  'postcode',
+  'email',
+  'contactEmail',
+  'password',
+] as const;
+
+function redactPaths(): string[] {
+  const paths = ['req.headers.authorization', 'req.headers.cookie', '*.headers.authorization'];
+  for (const f of PERSONAL_FIELDS) {
+    paths.push(f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`);
+  }
+  return paths;
+}
+
+export function loggerOptions(level: LogLevel): LoggerOptions {
+  return {
+    level,
+    redact: { paths: redactPaths(), censor: '[personal]' },
+    serializers: {
+      req(req: { method?: string; url?: string; id?: string; routeOptions?: { url?: string } }) {
+        return {
+          id: req.id,
+          method: req.method,
+          url: typeof req.url === 'string' ? req.url.split('?')[0] : req.url,
+          route: req.routeOptions?.url,
+        };
+      },
+    },
+  };
+}

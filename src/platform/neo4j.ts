@@ -1,0 +1,143 @@
+/**
+ * The Neo4j driver and the runner of named queries. Repositories are the only callers;
+ * they pass a query name from cypher/ and parameters, never Cypher text.
+ */
+import neo4j, { type Driver, type ManagedTransaction, type Record as Neo4jRecord, isDate, isDateTime, isLocalDateTime, isDuration, isTime, isLocalTime, isInt, isNode, isRelationship } from 'neo4j-driver';
+import type { Config } from '../config.js';
+import { LOCAL_NEO4J_URI } from '../config.js';
+import { queries, type QueryRegistry } from './queries.js';
+
+export type Params = Record<string, unknown>;
+export type Row = Record<string, unknown>;
+
+/**
+ * Turn driver values into plain data once, here: integers to numbers (the driver is set
+ * up for that), temporal values to ISO strings, nodes and relationships to their properties.
+ */
+export function plain(value: unknown): unknown {
+  if (value === null || value === undefined) return value ?? null;
+  if (isInt(value)) return (value as { toNumber(): number }).toNumber();
+  if (isDate(value as object) || isDateTime(value as object) || isLocalDateTime(value as object) || isTime(value as object) || isLocalTime(value as object) || isDuration(value as object)) {
+    return String(value);
+  }
+  if (isNode(value as object) || isRelationship(value as object)) return plain((value as { properties: unknown }).properties);
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === 'object') {
+    const out: Row = {};
+    for (const [k, v] of Object.entries(value as object)) out[k] = plain(v);
+    return out;
+  }
+  return value;
+}
+
+function toRow(record: Neo4jRecord): Row {
+  const row: Row = {};
+  for (const key of record.keys) row[key as string] = plain(record.get(key));
+  return row;
+}
+
+/** A transaction in which named queries run; for work that spans several statements. */
+export class GraphTx {
+  constructor(private readonly tx: ManagedTransaction, private readonly registry: QueryRegistry) {}
+
+  async run<T extends Row = Row>(name: string, params: Params = {}): Promise<T[]> {
+    const result = await this.tx.run(this.registry.get(name).text, params);
+    return result.records.map((r) => toRow(r) as T);
+  }
+}
+
+export class Graph {
+  constructor(
+    readonly driver: Driver,
+    readonly database: string,
+    readonly registry: QueryRegistry = queries(),
+  ) {}
+
+  /** Run a named read query in its own read transaction. */
+  async read<T extends Row = Row>(name: string, params: Params = {}, timeoutMs?: number): Promise<T[]> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    try {
+      return await session.executeRead((tx) => new GraphTx(tx, this.registry).run<T>(name, params), timeoutMs ? { timeout: timeoutMs } : undefined);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Run a named write query in its own write transaction (retried on transient errors). */
+  async write<T extends Row = Row>(name: string, params: Params = {}): Promise<T[]> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      return await session.executeWrite((tx) => new GraphTx(tx, this.registry).run<T>(name, params));
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Several named queries in one write transaction: all apply or none. */
+  async writeTx<T>(work: (tx: GraphTx) => Promise<T>): Promise<T> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      return await session.executeWrite((tx) => work(new GraphTx(tx, this.registry)));
+    } finally {
+      await session.close();
+    }
+  }
+
+  /**
+   * Run a statement outside an explicit transaction. Schema commands need this; nothing
+   * else should use it.
+   */
+  async autoCommit(name: string, params: Params = {}): Promise<Row[]> {
+    const session = this.driver.session({ database: this.database });
+    try {
+      const result = await session.run(this.registry.get(name).text, params);
+      return result.records.map(toRow);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Plan a named query without running it; throws when Neo4j cannot compile it. */
+  async explain(name: string): Promise<void> {
+    const session = this.driver.session({ database: this.database });
+    try {
+      await session.run(`EXPLAIN ${this.registry.get(name).text}`, {});
+    } finally {
+      await session.close();
+    }
+  }
+
+  async ping(timeoutMs = 2000): Promise<void> {
+    await this.read('operations/ping', {}, timeoutMs);
+  }
+
+  /** Wait until the server answers, for a server that may still be starting. */
+  async waitUntilReady(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await this.ping(5_000);
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`Neo4j did not answer within ${timeoutMs / 1000} s: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}
+
+export function createGraph(config: Config, registry?: QueryRegistry): Graph {
+  const driver = neo4j.driver(config.neo4jUri ?? LOCAL_NEO4J_URI, neo4j.auth.basic(config.neo4jUser, config.neo4jPassword), {
+    // Counts and credits are small: plain JS numbers everywhere, decided once here.
+    disableLosslessIntegers: true,
+    connectionAcquisitionTimeout: 10_000,
+    connectionTimeout: 5_000,
+    maxConnectionPoolSize: 50,
+    logging: { level: 'error', logger: () => undefined },
+  });
+  return new Graph(driver, config.neo4jDatabase, registry);
+}
