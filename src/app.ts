@@ -25,6 +25,7 @@ import { graphqlPlugin } from './graphql.js';
 export interface AppDeps {
   graph: Graph;
   redis: Redis;
+  redisCheck: Redis;
   tokens: TokenService;
   jobs: JobQueue;
 }
@@ -44,7 +45,7 @@ const VERSION = '0.1.0';
  * Build the app. Anything not passed in `given` is created here and closed with the app;
  * what is passed stays the caller's to close.
  */
-export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Promise<App> {
+export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'redisCheck'>> = {}): Promise<App> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
     bodyLimit: 1024 * 1024,
@@ -56,11 +57,14 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
   if (!given.graph) owned.push(() => graph.close());
   const redis = given.redis ?? createRedis(config, 'queue');
   if (!given.redis) owned.push(() => redis.quit().catch(() => redis.disconnect()));
+  // Readiness gets a connection of its own that fails fast instead of queueing commands.
+  const redisCheck = createRedis(config, 'check');
+  owned.push(async () => redisCheck.disconnect());
   const tokens = given.tokens ?? (await TokenService.create(config));
   const jobs = given.jobs ?? new JobQueue(redis, config.queuePrefix);
   if (!given.jobs) owned.unshift(() => jobs.close());
 
-  app.decorate('deps', { graph, redis, tokens, jobs });
+  app.decorate('deps', { graph, redis, redisCheck, tokens, jobs });
   app.decorate('config', config);
   app.addHook('onClose', async () => {
     for (const close of owned) await close();
@@ -110,6 +114,7 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
       tags: [
         { name: 'operations', description: 'Health, workers and service operation' },
         { name: 'identity', description: 'Tokens and keys (OCF 09)' },
+        { name: 'graphql', description: 'The GraphQL API at /graphql' },
       ],
     },
   });

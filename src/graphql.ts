@@ -5,6 +5,7 @@
 import fp from 'fastify-plugin';
 import mercurius, { type IResolvers, type MercuriusContext } from 'mercurius';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { printSchema } from 'graphql';
 import { authenticate, hasRole } from './platform/guard.js';
 import { AppError } from './platform/errors.js';
 import type { Principal, Role } from './platform/auth.js';
@@ -67,7 +68,7 @@ export const graphqlPlugin = fp(async (app: FastifyInstance) => {
     Query: {
       health: async () => {
         const check = async (work: () => Promise<void>) => work().then(() => true, () => false);
-        const [neo4j, redis] = await Promise.all([check(() => app.deps.graph.ping(2_000)), check(() => pingRedis(app.deps.redis, 2_000))]);
+        const [neo4j, redis] = await Promise.all([check(() => app.deps.graph.ping(2_000)), check(() => pingRedis(app.deps.redisCheck, 2_000))]);
         return { ok: neo4j && redis, dependencies: [{ name: 'neo4j', ok: neo4j }, { name: 'redis', ok: redis }] };
       },
       me: async (_root, _args, ctx) => {
@@ -81,6 +82,18 @@ export const graphqlPlugin = fp(async (app: FastifyInstance) => {
       },
     },
   };
+
+  app.get('/graphql/schema.graphql', {
+    config: { access: { public: true } },
+    schema: {
+      tags: ['graphql'],
+      summary: 'The GraphQL schema (SDL); send queries to POST /graphql',
+      response: { 200: { type: 'string', description: 'GraphQL SDL' } },
+    },
+  }, async (_request, reply) => {
+    reply.type('text/plain; charset=utf-8');
+    return printSchema(app.graphql.schema);
+  });
 
   await app.register(mercurius, {
     schema,

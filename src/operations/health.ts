@@ -48,9 +48,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ status: Type.Literal('ok'), checks: Checks }), 503: ErrorBody },
     },
   }, async (_request, reply) => {
-    const { graph, redis } = app.deps;
-    const [neo4j, redisCheck] = await Promise.all([timed(() => graph.ping(2_000)), timed(() => pingRedis(redis, 2_000))]);
-    const checks = { neo4j, redis: redisCheck };
+    const { graph, redisCheck } = app.deps;
+    const [neo4j, redis] = await Promise.all([timed(() => graph.ping(2_000)), timed(() => pingRedis(redisCheck, 2_000))]);
+    const checks = { neo4j, redis };
     const failed = Object.entries(checks).filter(([, c]) => c.status === 'failed').map(([name]) => name === 'neo4j' ? 'Neo4j' : 'Redis');
     if (failed.length > 0) {
       return reply.status(503).header('retry-after', '10').send({

@@ -29,7 +29,7 @@ export const access = {
  * Paths served by plugins that authorise on their own terms: the API docs are public,
  * and GraphQL checks roles per field in its resolvers.
  */
-const SELF_GUARDED_PREFIXES = ['/docs', '/graphql', '/graphiql'];
+const SELF_GUARDED_PREFIXES = ['/docs'];
 
 /** The caller from the Authorization header, or undefined without one; throws on a bad token. */
 export async function authenticate(request: FastifyRequest, tokens: TokenService): Promise<Principal | undefined> {
@@ -52,6 +52,11 @@ export function hasRole(principal: Principal | undefined, roles: readonly Role[]
 export const guard = fp(
   async (app: FastifyInstance, opts: { tokens: TokenService }) => {
     app.addHook('onRoute', (route) => {
+      if (route.url === '/graphql' || route.url === '/graphiql') {
+        // GraphQL's own routes are described by its SDL, not by OpenAPI.
+        route.schema = { ...(route.schema ?? {}), hide: true } as typeof route.schema;
+        return;
+      }
       if (SELF_GUARDED_PREFIXES.some((p) => route.url.startsWith(p))) return;
       const rule = route.config?.access;
       if (!rule) {

@@ -30,6 +30,21 @@ export function plain(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Parameters go the other way: JS numbers that are whole become Neo4j integers, so that
+ * LIMIT, SKIP and integer properties get integers and not floats.
+ */
+export function toParams(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? neo4j.int(value) : value;
+  if (Array.isArray(value)) return value.map(toParams);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Row = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toParams(v);
+    return out;
+  }
+  return value;
+}
+
 function toRow(record: Neo4jRecord): Row {
   const row: Row = {};
   for (const key of record.keys) row[key as string] = plain(record.get(key));
@@ -41,7 +56,7 @@ export class GraphTx {
   constructor(private readonly tx: ManagedTransaction, private readonly registry: QueryRegistry) {}
 
   async run<T extends Row = Row>(name: string, params: Params = {}): Promise<T[]> {
-    const result = await this.tx.run(this.registry.get(name).text, params);
+    const result = await this.tx.run(this.registry.get(name).text, toParams(params) as Params);
     return result.records.map((r) => toRow(r) as T);
   }
 }
@@ -90,7 +105,7 @@ export class Graph {
   async autoCommit(name: string, params: Params = {}): Promise<Row[]> {
     const session = this.driver.session({ database: this.database });
     try {
-      const result = await session.run(this.registry.get(name).text, params);
+      const result = await session.run(this.registry.get(name).text, toParams(params) as Params);
       return result.records.map(toRow);
     } finally {
       await session.close();
@@ -107,8 +122,21 @@ export class Graph {
     }
   }
 
+  /** One trivial read, not retried, failing after timeoutMs: for health checks. */
   async ping(timeoutMs = 2000): Promise<void> {
-    await this.read('operations/ping', {}, timeoutMs);
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        session.run(this.registry.get('operations/ping').text),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      void session.close().catch(() => undefined);
+    }
   }
 
   /** Wait until the server answers, for a server that may still be starting. */
