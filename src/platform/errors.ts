@@ -33,9 +33,6 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: unknown) => new AppError(400, 'BAD_REQUEST', message, details);
 export const unauthorized = (message: string) =>
   new AppError(401, 'UNAUTHORIZED', message, undefined, { 'www-authenticate': 'Bearer' });
 export const forbidden = (message: string) => new AppError(403, 'FORBIDDEN', message);
-export const notFound = (message: string) => new AppError(404, 'NOT_FOUND', message);
-export const conflict = (message: string, details?: unknown) => new AppError(409, 'CONFLICT', message, details);
