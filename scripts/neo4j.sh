@@ -75,7 +75,7 @@ CONF
 
 start() {
   if pid="$(running_pid)"; then log "already running (pid $pid)"; return 0; fi
-  if bolt_answers; then log "something else already answers on 127.0.0.1:$BOLT_PORT; not starting another"; exit 1; fi
+  if bolt_answers; then log "a server already answers on 127.0.0.1:$BOLT_PORT (not started by this script); using it"; return 0; fi
   command -v java >/dev/null || { log "Java 17 is needed to run Neo4j"; exit 1; }
   fetch
   write_config
