@@ -21,6 +21,7 @@ import { healthRoutes } from './operations/health.js';
 import { operationsRoutes } from './operations/routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { graphqlPlugin } from './graphql.js';
+import { catalogueRoutes } from './catalogue/routes.js';
 
 export interface AppDeps {
   graph: Graph;
@@ -114,6 +115,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
       tags: [
         { name: 'operations', description: 'Health, workers and service operation' },
         { name: 'identity', description: 'Tokens and keys (OCF 09)' },
+        { name: 'catalogue', description: 'Qualifications, rules of combination (OCF 04) and credit check (OCF 05)' },
         { name: 'graphql', description: 'The GraphQL API at /graphql' },
       ],
     },
@@ -124,6 +126,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
   await app.register(healthRoutes);
   await app.register(identityRoutes);
   await app.register(operationsRoutes, { prefix: '/operations' });
+  await app.register(catalogueRoutes);
 
   return app;
 }

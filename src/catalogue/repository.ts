@@ -15,6 +15,7 @@ import {
   type Equivalence,
   type Exemption,
   type Level,
+  type LearnerCredit,
   type Qualification,
   type QualificationSize,
   type RuleGroup,
@@ -642,4 +643,48 @@ export async function catalogueSnapshot(graph: Graph): Promise<CatalogueSnapshot
     return h.digest('hex');
   };
   return { counts, fingerprint: digest(content), identity: digest(ids) };
+}
+
+// ---------------------------------------------------------------------------------------
+// A learner's credits, as the RoC evaluator and the credit check need them
+
+/**
+ * Every unit credit of a learner (and of ULNs merged into theirs), shaped for the
+ * evaluator; with `onlyAo`, just the records that AO submitted.
+ */
+export async function learnerCredits(graph: Graph, uln: string, onlyAo: string | null = null): Promise<LearnerCredit[]> {
+  const rows = await graph.read<{ id: string; urn: string; credit: number; level: Level; awardDate: string; status: string; underChallenge: boolean | null }>(
+    'catalogue/learner-credits',
+    { uln, aoUkprn: onlyAo },
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    urn: r.urn,
+    credit: r.credit,
+    level: r.level,
+    awardDate: r.awardDate,
+    status: r.status === 'withdrawn' ? 'withdrawn' : r.underChallenge ? 'challenged' : 'active',
+  }));
+}
+
+export interface CreditRecordRow {
+  recordId: string;
+  aoUkprn: string;
+  aoName: string | null;
+  uln: string;
+  credit: number;
+  level: Level;
+  grade: string | null;
+  status: 'active' | 'withdrawn';
+  underChallenge: boolean;
+  awardDate: string;
+}
+
+/** The unit and a learner's records of credit for it, oldest award first; null when no such unit. */
+export async function creditRecords(graph: Graph, uln: string, urn: string, onlyAo: string | null = null): Promise<{ unit: Unit; records: CreditRecordRow[] } | null> {
+  const [row] = await graph.read<{ unit: unknown; records: CreditRecordRow[] }>('catalogue/credit-check', { uln, urn, aoUkprn: onlyAo });
+  if (!row) return null;
+  const records = row.records.map((r) => ({ ...r, grade: r.grade ?? null, aoName: r.aoName ?? null, underChallenge: r.underChallenge === true }));
+  records.sort((a, b) => (a.awardDate === b.awardDate ? a.recordId.localeCompare(b.recordId) : a.awardDate < b.awardDate ? -1 : 1));
+  return { unit: toUnit(row.unit), records };
 }

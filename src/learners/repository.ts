@@ -40,3 +40,16 @@ export async function learnerSharing(graph: Graph, uln: string): Promise<Learner
   const [row] = await graph.read<LearnerSharing & Record<string, unknown>>('learners/learner-sharing', { uln });
   return row;
 }
+
+export interface AccessEvent {
+  uln: string;
+  subject: string;
+  organisation: string | null;
+  roles: string[];
+  /** What was read, e.g. "credit-check J/617/2480". */
+  what: string;
+}
+
+export async function recordAccess(graph: Graph, event: AccessEvent): Promise<void> {
+  await graph.write('learners/record-access', { ...event });
+}
