@@ -3,22 +3,16 @@
  * checked per field with requireRole, using the same tokens as REST.
  */
 import fp from 'fastify-plugin';
-import mercurius, { type IResolvers, type MercuriusContext } from 'mercurius';
+import mercurius, { type IResolvers } from 'mercurius';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { printSchema } from 'graphql';
-import { authenticate, hasRole } from './platform/guard.js';
-import { AppError } from './platform/errors.js';
-import type { Principal, Role } from './platform/auth.js';
+import { authenticate } from './platform/guard.js';
+import type { Principal } from './platform/auth.js';
+import { requireRole } from './graphql-support.js';
+import { catalogueResolvers, catalogueSdl } from './catalogue/graphql.js';
 import { ROLES } from './platform/auth.js';
 import { listWorkers } from './operations/repository.js';
 import { pingRedis } from './platform/redis.js';
-
-declare module 'mercurius' {
-  interface MercuriusContext {
-    /** The caller, or undefined when no token was sent; a bad token fails the request. */
-    principal(): Promise<Principal | undefined>;
-  }
-}
 
 const schema = /* GraphQL */ `
   enum Role { ${ROLES.map((r) => r.replace(/-/g, '_').toUpperCase()).join(' ')} }
@@ -45,22 +39,13 @@ const schema = /* GraphQL */ `
   }
 `;
 
-function gqlError(err: AppError): mercurius.ErrorWithProps {
-  return new mercurius.ErrorWithProps(err.message, { code: err.code }, err.statusCode);
-}
-
-/** The caller when they hold one of the roles; a GraphQL error with code UNAUTHORIZED or FORBIDDEN otherwise. */
-export async function requireRole(ctx: MercuriusContext, roles: readonly Role[]): Promise<Principal> {
-  let principal: Principal | undefined;
-  try {
-    principal = await ctx.principal();
-  } catch (err) {
-    if (err instanceof AppError) throw gqlError(err);
-    throw err;
+/** Feature resolvers side by side: each type's fields from every feature. */
+function mergeResolvers(all: IResolvers[]): IResolvers {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const r of all) {
+    for (const [type, fields] of Object.entries(r)) merged[type] = { ...(merged[type] ?? {}), ...(fields as Record<string, unknown>) };
   }
-  if (!principal) throw gqlError(new AppError(401, 'UNAUTHORIZED', 'sign in first: this needs a bearer token'));
-  if (!hasRole(principal, roles)) throw gqlError(new AppError(403, 'FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`));
-  return principal;
+  return merged as IResolvers;
 }
 
 export const graphqlPlugin = fp(async (app: FastifyInstance) => {
@@ -96,8 +81,8 @@ export const graphqlPlugin = fp(async (app: FastifyInstance) => {
   });
 
   await app.register(mercurius, {
-    schema,
-    resolvers,
+    schema: [schema, catalogueSdl],
+    resolvers: mergeResolvers([resolvers, catalogueResolvers(app)]),
     graphiql: false,
     path: '/graphql',
     queryDepth: 12,
