@@ -10,6 +10,9 @@ import { loggerOptions } from './platform/logging.js';
 import { createGraph } from './platform/neo4j.js';
 import { migrate } from './operations/migrate.js';
 import { runServer, stopOnSignals } from './server.js';
+import { runCatalogueLoad } from './catalogue/load.js';
+import { seedDemo, type SeedReport } from './operations/seed.js';
+import { isRole, ROLES, TokenService } from './platform/auth.js';
 
 const USAGE = `plr <command> [options]
 
@@ -19,6 +22,12 @@ Commands:
   serve      the API only (migrates first)
   worker     a background worker only
   migrate    apply the graph schema (constraints and indexes) and list it
+  catalogue load FILE
+             check a catalogue file (docs/catalogue-format.md) and load it; with any
+             problem nothing is stored and every problem is printed
+  seed       load the demo data (sample catalogue, generated learners and credits)
+  token ROLE [--uln ULN] [--org UKPRN] [--minutes N]
+             print a signed access token for local use (roles: ${ROLES.join(', ')})
 
 Settings come from the environment; see README.md.`;
 
@@ -36,7 +45,12 @@ function ensureLocalServices(config: Config): Config {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { help: { type: 'boolean', short: 'h' } } });
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { help: { type: 'boolean', short: 'h' }, uln: { type: 'string' }, org: { type: 'string' }, minutes: { type: 'string' } },
+  });
   const command = positionals[0];
   if (!command || values.help) {
     console.log(USAGE);
@@ -57,9 +71,29 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start': {
       config = ensureLocalServices(config);
-      const running = await runServer(config, { api: true, worker: true });
+      let seeded: SeedReport | undefined;
+      const running = await runServer(config, {
+        api: true,
+        worker: true,
+        onMigrated: async (app) => {
+          if (config.seedDemo && app) seeded = await seedDemo(app.deps.graph);
+        },
+      });
       stopOnSignals(running, log);
-      console.log(`\nPersonal Learning Record service is running at ${running.url}\n  API docs: ${running.url}/docs\n  GraphQL:  ${running.url}/graphql\n  Health:   ${running.url}/health/ready\nPress Ctrl+C to stop.`);
+      const lines = [
+        '',
+        `Personal Learning Record service is running at ${running.url}`,
+        `  API docs: ${running.url}/docs`,
+        `  GraphQL:  ${running.url}/graphql`,
+        `  Health:   ${running.url}/health/ready`,
+      ];
+      if (seeded) {
+        lines.push(`Demo data: ${seeded.qualifications} qualifications, ${seeded.units} units, ${seeded.learners} learners, ${seeded.credits} credits.`);
+        lines.push(`  Try: ${running.url}/qualifications/600%2F3302%2F3/rules`);
+        if (seeded.examples[0]) lines.push(`  A learner to look at: ULN ${seeded.examples[0].uln} (token: bin/plr token careers-adviser)`);
+      }
+      lines.push('Press Ctrl+C to stop.');
+      console.log(lines.join('\n'));
       return -1;
     }
     case 'serve': {
@@ -85,6 +119,55 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await graph.close();
       }
+      return 0;
+    }
+    case 'catalogue': {
+      const [sub, file] = positionals.slice(1);
+      if (sub !== 'load' || !file) {
+        console.error('usage: plr catalogue load FILE');
+        return 2;
+      }
+      const graph = createGraph(config);
+      try {
+        await graph.waitUntilReady(30_000);
+        await migrate(graph);
+        return await runCatalogueLoad(graph, file);
+      } finally {
+        await graph.close();
+      }
+    }
+    case 'seed': {
+      const graph = createGraph(config);
+      try {
+        await graph.waitUntilReady(30_000);
+        await migrate(graph);
+        const r = await seedDemo(graph);
+        console.log(`demo data: ${r.qualifications} qualifications, ${r.units} units, ${r.learners} learners, ${r.credits} credits`);
+        for (const e of r.examples) console.log(`  learner ${e.uln}: ${e.credits} credits`);
+      } finally {
+        await graph.close();
+      }
+      return 0;
+    }
+    case 'token': {
+      const role = positionals[1];
+      if (!isRole(role)) {
+        console.error(`usage: plr token ROLE [--uln ULN] [--org UKPRN] [--minutes N]; ROLE is one of ${ROLES.join(', ')}`);
+        return 2;
+      }
+      const minutes = values.minutes === undefined ? config.accessTokenSeconds / 60 : Number(values.minutes);
+      if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) {
+        console.error('--minutes must be a number from 1 to 1440');
+        return 2;
+      }
+      const tokens = await TokenService.create(config);
+      console.log(await tokens.issue({
+        subject: `cli-${role}`,
+        roles: [role],
+        uln: typeof values.uln === 'string' ? values.uln : undefined,
+        organisation: typeof values.org === 'string' ? values.org : undefined,
+        expiresIn: Math.round(minutes * 60),
+      }));
       return 0;
     }
     default:

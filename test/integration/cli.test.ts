@@ -41,3 +41,47 @@ t.test('the server runs API and worker together and stops cleanly', async (t) =>
   t.notOk(running.worker?.isRunning(), 'the worker has stopped');
   await t.rejects(fetch(`${running.url}/health/live`), 'the port is closed');
 });
+
+t.test('plr catalogue load refuses a bad file whole and loads a good one', async (t) => {
+  const { writeFileSync, mkdtempSync, readFileSync } = await import('node:fs');
+  const os = await import('node:os');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'plr-cli-'));
+  const good = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'catalogue', 'sample-catalogue.json'), 'utf8'));
+  const bad = structuredClone(good);
+  bad.qualifications[0].qan = '600-1101-4';
+  writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(bad));
+  const refused = spawnSync(plr, ['catalogue', 'load', path.join(dir, 'bad.json')], { env, encoding: 'utf8' });
+  t.equal(refused.status, 1);
+  t.match(refused.stdout, /refused, nothing was stored/);
+  t.match(refused.stdout, /qualifications\[0\]\.qan \[bad-qan\]/);
+
+  const missing = spawnSync(plr, ['catalogue', 'load', path.join(dir, 'nope.json')], { env, encoding: 'utf8' });
+  t.equal(missing.status, 1);
+  t.match(missing.stdout, /cannot open/);
+
+  const ok = spawnSync(plr, ['catalogue', 'load', path.join(PROJECT_ROOT, 'catalogue', 'sample-catalogue.json')], { env, encoding: 'utf8' });
+  t.equal(ok.status, 0, ok.stderr);
+  t.match(ok.stdout, /qualifications:\s+\d+ created, \d+ updated, \d+ unchanged/);
+});
+
+t.test('plr seed loads the demo data twice without change', async (t) => {
+  const first = spawnSync(plr, ['seed'], { env, encoding: 'utf8' });
+  t.equal(first.status, 0, first.stderr);
+  t.match(first.stdout, /demo data: 6 qualifications, 30 units, 200 learners, \d+ credits/);
+  const again = spawnSync(plr, ['seed'], { env, encoding: 'utf8' });
+  t.equal(again.stdout, first.stdout, 'the same report: deterministic and idempotent');
+});
+
+t.test('plr token prints a token the service accepts', async (t) => {
+  const { TokenService } = await import('../../src/platform/auth.js');
+  const r = spawnSync(plr, ['token', 'learner', '--uln', '9276308686', '--minutes', '5'], { env, encoding: 'utf8' });
+  t.equal(r.status, 0, r.stderr);
+  const { loadConfig } = await import('../../src/config.js');
+  const svc = await TokenService.create(loadConfig(env));
+  const p = await svc.verify(r.stdout.trim());
+  t.same(p.roles, ['learner']);
+  t.equal(p.uln, '9276308686');
+  const bad = spawnSync(plr, ['token', 'wizard'], { env, encoding: 'utf8' });
+  t.equal(bad.status, 2);
+  t.match(bad.stderr, /ROLE is one of learner/);
+});
