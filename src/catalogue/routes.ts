@@ -24,7 +24,8 @@ const RulesQuery = Type.Object({
 }, { additionalProperties: false });
 const CreditCheckQuery = Type.Object({ urn: Type.String({ description: 'Unit reference number, e.g. J/617/2480' }) }, { additionalProperties: false });
 const UlnParams = Type.Object({ uln: Type.String({ description: 'Unique Learner Number' }) });
-const Pdf = Type.String({ description: 'A PDF document', contentMediaType: 'application/pdf' });
+/** A PDF answer, documented under its own media type; errors stay JSON. */
+const Pdf = { description: 'A PDF document', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } };
 
 /** The rules route is public, but a ULN makes it about a learner: then a token is needed. */
 async function learnerCaller(request: FastifyRequest) {
@@ -78,13 +79,12 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'OCF 04, printable: the rules of combination (and a learner\'s progress) as a PDF',
       params: QanParams,
       querystring: RulesQuery,
-      produces: ['application/pdf'],
       response: { 200: Pdf, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
     },
   }, async (request, reply) => {
     const { rules, progress } = await rulesAnswer(request, request.params.qan, request.query.uln, request.query.date);
     const pdf = await renderReport(rulesReport(rules, progress, new Date().toISOString()));
-    return reply.type('application/pdf').header('content-disposition', `inline; filename="rules-${rules.qualification.qan.replace(/\//g, '')}.pdf"`).send(pdf as unknown as string);
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="rules-${rules.qualification.qan.replace(/\//g, '')}.pdf"`).send(pdf);
   });
 
   app.get('/learners/:uln/credit-check', {
@@ -105,13 +105,12 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'OCF 05, printable: the credit check as a PDF',
       params: UlnParams,
       querystring: CreditCheckQuery,
-      produces: ['application/pdf'],
       response: { 200: Pdf, 400: ErrorBody, 404: ErrorBody },
     },
   }, async (request, reply) => {
     const check = await creditCheck(app.deps.graph, request.principal!, request.params.uln, request.query.urn);
     const pdf = await renderReport(creditCheckReport(check, new Date().toISOString()));
-    return reply.type('application/pdf').header('content-disposition', `inline; filename="credit-check-${check.uln}.pdf"`).send(pdf as unknown as string);
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="credit-check-${check.uln}.pdf"`).send(pdf);
   });
 
   app.post('/catalogue', {

@@ -21,7 +21,9 @@ t.test('the OpenAPI document describes every route', async (t) => {
       const codes = Object.keys(op.responses ?? {});
       t.ok(codes.some((c) => c.startsWith('2')), `${name} documents its success response`);
       for (const [code, r] of Object.entries(op.responses as Record<string, any>)) {
-        t.ok(r.content?.['application/json']?.schema, `${name} ${code} has a schema`);
+        const types = Object.keys(r.content ?? {});
+        t.ok(types.length > 0 && types.every((m) => r.content[m].schema), `${name} ${code} has a schema`);
+        if (!code.startsWith('2')) t.same(types, ['application/json'], `${name} ${code} is a JSON error`);
       }
       if (op.security) {
         t.ok(codes.includes('401') && codes.includes('403'), `${name} documents 401 and 403`);
