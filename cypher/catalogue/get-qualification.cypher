@@ -1,5 +1,9 @@
-// One qualification with its whole rule of combination (groups and their units, barred sets, scoped equivalences, exemptions) and the units these name.
-// Lists carry their stored positions; the reader puts them in order.
+// One qualification with its whole rule of combination (groups and their units, barred
+// sets, scoped equivalences, exemptions), the units these name, the global equivalences
+// that lead into its groups (chains of at most 8 steps, mixed with its own), and, when
+// $uln is given, that learner's unit credits (optionally one AO's records only): all the
+// RoC evaluator needs, in one round trip. Lists carry their stored positions; the reader
+// puts them in order.
 MATCH (q:Qualification {qan: $qan})
 RETURN q {
     .qan, .title, .level, .totalCredits, .operationalStart, .operationalEnd,
@@ -34,4 +38,22 @@ RETURN q {
     UNION
     MATCH (u:Unit)-[:COUNTS_AS {qan: q.qan}]-(:Unit)
     RETURN u {.urn, .title, .level, .credit}
-  } AS units
+  } AS units,
+  COLLECT {
+    MATCH (q)-[:HAS_GROUP]->(:RuleGroup)-[:INCLUDES]->(target:Unit)
+    MATCH p = (:Unit)-[:COUNTS_AS*1..8]->(target)
+    WHERE all(r IN relationships(p) WHERE r.qan IS NULL OR r.qan = q.qan)
+    UNWIND relationships(p) AS r
+    WITH DISTINCT r
+    WHERE r.qan IS NULL
+    WITH startNode(r) AS a, endNode(r) AS b
+    RETURN {from: a.urn, to: b.urn, fromUnit: a {.urn, .title, .level, .credit}}
+  } AS globalEquivalences,
+  COLLECT {
+    MATCH (l:Learner)
+    WHERE $uln IS NOT NULL AND (l.uln = $uln OR l.linkedTo = $uln)
+    MATCH (l)-[:ACHIEVED]->(a:Achievement {kind: 'unit'})
+    WHERE $aoUkprn IS NULL OR a.aoUkprn = $aoUkprn
+    RETURN {id: a.key, urn: a.urn, credit: a.credit, level: a.level, awardDate: toString(a.awardDate),
+            status: a.status, underChallenge: a.underChallenge}
+  } AS credits

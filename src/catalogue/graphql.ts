@@ -91,7 +91,7 @@ export function catalogueResolvers(app: FastifyInstance): IResolvers {
     Query: {
       qualification: async (_root, args: { qan: string }) => {
         try {
-          const { view } = await qualificationRules(graph(), args.qan);
+          const view = await qualificationRules(graph(), args.qan);
           return { ...view.qualification, groups: view.groups, barred: view.barred, equivalences: view.equivalences, exemptions: view.exemptions, otherUnits: view.otherUnits };
         } catch (err) {
           if (err instanceof AppError && err.code === 'QUALIFICATION_NOT_FOUND') return null;

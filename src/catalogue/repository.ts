@@ -427,6 +427,23 @@ interface QualificationRow extends Row {
   equivalences: Positioned<Equivalence>[];
   exemptions: Positioned<Exemption>[];
   units: unknown[];
+  globalEquivalences: { from: string; to: string; fromUnit: unknown }[];
+  credits: CreditRow[];
+}
+
+interface CreditRow {
+  id: string; urn: string; credit: number; level: Level; awardDate: string; status: string; underChallenge: boolean | null;
+}
+
+function toCredit(r: CreditRow): LearnerCredit {
+  return {
+    id: r.id,
+    urn: r.urn,
+    credit: r.credit,
+    level: r.level,
+    awardDate: r.awardDate,
+    status: r.status === 'withdrawn' ? 'withdrawn' : r.underChallenge ? 'challenged' : 'active',
+  };
 }
 
 /** Lists come out of the graph in no particular order; their stored positions restore it. */
@@ -440,15 +457,17 @@ export interface QualificationRules {
   units: Map<string, Unit>;
   /** Global equivalences that lead (possibly by a chain) into a unit of the qualification's groups. */
   globalEquivalences: Equivalence[];
+  /** With a learner: their unit credits (and those of ULNs merged into theirs), oldest first. */
+  credits?: LearnerCredit[];
 }
 
 /**
  * A qualification exactly as the catalogue states it, with what the RoC evaluator needs
- * besides: the units it names and the global equivalences that can bring other units into
- * it. Equivalence chains are followed to the end, one step per round trip.
+ * besides: the units it names, the global equivalences that can bring other units into it
+ * (chains of up to MAX_EQUIVALENCE_STEPS), and with a learner their credits. One round trip.
  */
-export async function getQualificationRules(graph: Graph, qan: string): Promise<QualificationRules | null> {
-  const [row] = await graph.read<QualificationRow>('catalogue/get-qualification', { qan });
+export async function getQualificationRules(graph: Graph, qan: string, learner?: { uln: string; onlyAo: string | null }): Promise<QualificationRules | null> {
+  const [row] = await graph.read<QualificationRow>('catalogue/get-qualification', { qan, uln: learner?.uln ?? null, aoUkprn: learner?.onlyAo ?? null });
   if (!row) return null;
   const p = row.qualification;
   const qualification: Qualification = {
@@ -480,36 +499,18 @@ export async function getQualificationRules(graph: Graph, qan: string): Promise<
     units.set(unit.urn, unit);
   }
 
-  // Backward closure over equivalences from the units that sit in groups: a unit reaching
-  // one of them through any chain of global and this qualification's own equivalences.
-  const localInto = new Map<string, string[]>();
-  for (const e of qualification.equivalences) localInto.set(e.to, [...(localInto.get(e.to) ?? []), e.from]);
-  const known = new Set<string>();
-  for (const g of qualification.groups) for (const u of g.units) known.add(u);
+  const seen = new Set<string>();
   const globalEquivalences: Equivalence[] = [];
-  const seenEdges = new Set<string>();
-  let frontier = [...known];
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    const reach = (urn: string) => {
-      if (known.has(urn)) return;
-      known.add(urn);
-      next.push(urn);
-    };
-    for (const urn of frontier) for (const from of localInto.get(urn) ?? []) reach(from);
-    const rows = await graph.read<{ from: string; to: string; fromUnit: unknown }>('catalogue/global-equivalences-into', { urns: frontier });
-    for (const r of rows) {
-      const key = `${r.from}>${r.to}`;
-      if (seenEdges.has(key)) continue;
-      seenEdges.add(key);
-      globalEquivalences.push({ from: r.from, to: r.to });
-      if (!units.has(r.from)) units.set(r.from, toUnit(r.fromUnit));
-      reach(r.from);
-    }
-    frontier = next;
+  for (const r of row.globalEquivalences) {
+    const key = `${r.from}>${r.to}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    globalEquivalences.push({ from: r.from, to: r.to });
+    if (!units.has(r.from)) units.set(r.from, toUnit(r.fromUnit));
   }
   globalEquivalences.sort((a, b) => (a.from === b.from ? (a.to < b.to ? -1 : 1) : a.from < b.from ? -1 : 1));
-  return { qualification, units, globalEquivalences };
+  const credits = learner ? row.credits.map(toCredit).sort((a, b) => (a.awardDate === b.awardDate ? (a.id < b.id ? -1 : 1) : a.awardDate < b.awardDate ? -1 : 1)) : undefined;
+  return { qualification, units, globalEquivalences, credits };
 }
 
 export async function getUnit(graph: Graph, urn: string): Promise<Unit | null> {
@@ -647,25 +648,6 @@ export async function catalogueSnapshot(graph: Graph): Promise<CatalogueSnapshot
 
 // ---------------------------------------------------------------------------------------
 // A learner's credits, as the RoC evaluator and the credit check need them
-
-/**
- * Every unit credit of a learner (and of ULNs merged into theirs), shaped for the
- * evaluator; with `onlyAo`, just the records that AO submitted.
- */
-export async function learnerCredits(graph: Graph, uln: string, onlyAo: string | null = null): Promise<LearnerCredit[]> {
-  const rows = await graph.read<{ id: string; urn: string; credit: number; level: Level; awardDate: string; status: string; underChallenge: boolean | null }>(
-    'catalogue/learner-credits',
-    { uln, aoUkprn: onlyAo },
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    urn: r.urn,
-    credit: r.credit,
-    level: r.level,
-    awardDate: r.awardDate,
-    status: r.status === 'withdrawn' ? 'withdrawn' : r.underChallenge ? 'challenged' : 'active',
-  }));
-}
 
 export interface CreditRecordRow {
   recordId: string;

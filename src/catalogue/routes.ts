@@ -37,7 +37,7 @@ async function learnerCaller(request: FastifyRequest) {
 
 async function rulesAnswer(request: FastifyRequest, qan: string, uln: string | undefined, date: string | undefined) {
   const graph = request.server.deps.graph;
-  if (uln === undefined) return { rules: (await qualificationRules(graph, qan)).view, progress: undefined };
+  if (uln === undefined) return { rules: await qualificationRules(graph, qan), progress: undefined };
   return qualificationProgress(graph, await learnerCaller(request), qan, uln, date);
 }
 

@@ -9,7 +9,7 @@ import { AppError } from '../platform/errors.js';
 import { openLearner, type LearnerPass } from '../learners/gate.js';
 import { evaluate, type Evaluation } from './roc.js';
 import { URN_PATTERN, QAN_PATTERN, qualificationSize, type Level, type Qualification, type Unit, type Equivalence } from './model.js';
-import { getQualificationRules, qualificationsContainingUnit, learnerCredits, creditRecords, type CreditTransferMatch, type CreditRecordRow } from './repository.js';
+import { getQualificationRules, qualificationsContainingUnit, creditRecords, type CreditTransferMatch, type CreditRecordRow, type QualificationRules } from './repository.js';
 
 /** "501/1855/9", or the same without slashes. */
 export function normaliseQan(raw: string): string {
@@ -51,10 +51,7 @@ export interface ProgressView extends Evaluation {
   scope: LearnerPass['scope'];
 }
 
-export async function qualificationRules(graph: Graph, rawQan: string): Promise<{ view: RulesView; units: Map<string, Unit>; qualification: Qualification; globalEquivalences: Equivalence[] }> {
-  const qan = normaliseQan(rawQan);
-  const rules = await getQualificationRules(graph, qan);
-  if (!rules) throw new AppError(404, 'QUALIFICATION_NOT_FOUND', `no qualification has QAN ${qan}`);
+function rulesView(rules: QualificationRules): RulesView {
   const { qualification: q, units, globalEquivalences } = rules;
   const unit = (urn: string): RuleUnit => units.get(urn) ?? { urn, title: '(not in the catalogue)', level: q.level, credit: 0 };
   const inGroups = new Set(q.groups.flatMap((g) => g.units));
@@ -70,17 +67,29 @@ export async function qualificationRules(graph: Graph, rawQan: string): Promise<
     exemptions,
     otherUnits: [...units.values()].filter((u) => !inGroups.has(u.urn)).sort((a, b) => a.urn.localeCompare(b.urn)),
   };
-  return { view, units, qualification: q, globalEquivalences };
+  return view;
+}
+
+async function readRules(graph: Graph, qan: string, learner?: { uln: string; onlyAo: string | null }): Promise<QualificationRules> {
+  const rules = await getQualificationRules(graph, qan, learner);
+  if (!rules) throw new AppError(404, 'QUALIFICATION_NOT_FOUND', `no qualification has QAN ${qan}`);
+  return rules;
+}
+
+/** OCF 04: the rule structure of one qualification. */
+export async function qualificationRules(graph: Graph, rawQan: string): Promise<RulesView> {
+  return rulesView(await readRules(graph, normaliseQan(rawQan)));
 }
 
 /** OCF 04 with a learner: their progress against one qualification on a date. */
 export async function qualificationProgress(graph: Graph, principal: Principal, rawQan: string, uln: string, rawDate?: string): Promise<{ rules: RulesView; progress: ProgressView }> {
   const date = checkDate(rawDate);
-  const { view, units, qualification, globalEquivalences } = await qualificationRules(graph, rawQan);
-  const pass = await openLearner(graph, principal, uln, `rules-progress ${qualification.qan}`);
-  const credits = await learnerCredits(graph, uln, pass.onlyAo);
-  const evaluation = evaluate({ qualification, units, credits, globalEquivalences, date });
-  return { rules: view, progress: { ...evaluation, uln, date, scope: pass.scope } };
+  const qan = normaliseQan(rawQan);
+  const pass = await openLearner(graph, principal, uln, `rules-progress ${qan}`);
+  const rules = await readRules(graph, qan, { uln, onlyAo: pass.onlyAo });
+  const { qualification, units, globalEquivalences } = rules;
+  const evaluation = evaluate({ qualification, units, credits: rules.credits ?? [], globalEquivalences, date });
+  return { rules: rulesView(rules), progress: { ...evaluation, uln, date, scope: pass.scope } };
 }
 
 export type CreditStatusView = 'active' | 'withdrawn' | 'under-challenge';
