@@ -15,6 +15,7 @@ import { loggerOptions } from './platform/logging.js';
 import { createGraph, type Graph } from './platform/neo4j.js';
 import { createRedis } from './platform/redis.js';
 import { TokenService } from './platform/auth.js';
+import { createMailer, type Mailer } from './platform/mail.js';
 import { guard } from './platform/guard.js';
 import { JobQueue } from '../importers/queue.js';
 import { healthRoutes } from './operations/health.js';
@@ -22,9 +23,11 @@ import { operationsRoutes } from './operations/routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { graphqlPlugin } from './graphql.js';
 import { catalogueRoutes } from './catalogue/routes.js';
+import { learnerRoutes } from './learners/routes.js';
 
 export interface AppDeps {
   graph: Graph;
+  mailer: Mailer;
   redis: Redis;
   redisCheck: Redis;
   tokens: TokenService;
@@ -65,7 +68,9 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
   const jobs = given.jobs ?? new JobQueue(redis, config.queuePrefix);
   if (!given.jobs) owned.unshift(() => jobs.close());
 
-  app.decorate('deps', { graph, redis, redisCheck, tokens, jobs });
+  const mailer = given.mailer ?? createMailer(config, app.log);
+  if (!given.mailer) owned.push(async () => mailer.close());
+  app.decorate('deps', { graph, redis, redisCheck, tokens, jobs, mailer });
   app.decorate('config', config);
   app.addHook('onClose', async () => {
     for (const close of owned) await close();
@@ -116,6 +121,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
         { name: 'operations', description: 'Health, workers and service operation' },
         { name: 'identity', description: 'Tokens and keys (OCF 09)' },
         { name: 'catalogue', description: 'Qualifications, rules of combination (OCF 04) and credit check (OCF 05)' },
+        { name: 'learners', description: 'The learner register, ULN verification (OCF 11), the learner record (OCF 03), availability (OCF 07) and data challenges (OCF 08)' },
         { name: 'graphql', description: 'The GraphQL API at /graphql' },
       ],
     },
@@ -127,6 +133,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
   await app.register(identityRoutes);
   await app.register(operationsRoutes, { prefix: '/operations' });
   await app.register(catalogueRoutes);
+  await app.register(learnerRoutes);
 
   return app;
 }

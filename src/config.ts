@@ -36,6 +36,10 @@ export interface Config {
   dataDir: string;
   /** Whether `plr start` loads the demo data. */
   seedDemo: boolean;
+  /** Where mail goes: smtp://host:port (or smtps://); unset: mail is written to the log as "not sent". */
+  smtpUrl: string | undefined;
+  /** The sender of every message. */
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -134,6 +138,8 @@ export function loadConfig(env: Env = process.env): Config {
     signingKeyFile: path.resolve(PROJECT_ROOT, text('SIGNING_KEY_FILE', '.local/keys/signing-key.json')),
     dataDir: path.resolve(PROJECT_ROOT, text('DATA_DIR', '.local/data')),
     seedDemo: bool('SEED_DEMO', true),
+    smtpUrl: url('SMTP_URL', undefined, ['smtp', 'smtps']),
+    mailFrom: text('MAIL_FROM', 'Personal Learning Record service <no-reply@plr.invalid>'),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -10,6 +10,7 @@ import { authenticate } from './platform/guard.js';
 import type { Principal } from './platform/auth.js';
 import { requireRole } from './graphql-support.js';
 import { catalogueResolvers, catalogueSdl } from './catalogue/graphql.js';
+import { learnerGraphql } from './learners/graphql.js';
 import { ROLES } from './platform/auth.js';
 import { listWorkers } from './operations/repository.js';
 import { pingRedis } from './platform/redis.js';
@@ -36,6 +37,11 @@ const schema = /* GraphQL */ `
     me: Principal!
     "Background workers that have reported. Operator only."
     workers(limit: Int = 20): [Worker!]!
+  }
+
+  type Mutation {
+    "Ask a worker to record a heartbeat (checks the queue end to end); the job id. Operator only."
+    requestHeartbeat: String!
   }
 `;
 
@@ -66,6 +72,13 @@ export const graphqlPlugin = fp(async (app: FastifyInstance) => {
         return listWorkers(app.deps.graph, limit);
       },
     },
+    Mutation: {
+      requestHeartbeat: async (_root, _args, ctx) => {
+        await requireRole(ctx, ['operator']);
+        const job = await app.deps.jobs.enqueue('operations.heartbeat', { at: new Date().toISOString() });
+        return String(job.id);
+      },
+    },
   };
 
   app.get('/graphql/schema.graphql', {
@@ -81,8 +94,8 @@ export const graphqlPlugin = fp(async (app: FastifyInstance) => {
   });
 
   await app.register(mercurius, {
-    schema: [schema, catalogueSdl],
-    resolvers: mergeResolvers([resolvers, catalogueResolvers(app)]),
+    schema: [schema, catalogueSdl, ...learnerGraphql.map((m) => m.sdl)],
+    resolvers: mergeResolvers([resolvers, catalogueResolvers(app), ...learnerGraphql.map((m) => m.resolvers(app))]),
     graphiql: false,
     path: '/graphql',
     queryDepth: 12,

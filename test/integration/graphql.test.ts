@@ -31,6 +31,10 @@ t.test('GraphQL at /graphql with per-field roles', async (t) => {
   const workers = await gql('{ workers(limit: 5) { name beats } }', operator);
   t.same(workers.body.data.workers, [{ name: 'gw', beats: 1 }]);
 
+  const job = await gql('mutation { requestHeartbeat }', operator);
+  t.match(job.body.data.requestHeartbeat, /^\d+$/, 'the operator queues a heartbeat');
+  t.equal((await gql('mutation { requestHeartbeat }', learner)).body.errors[0].extensions.code, 'FORBIDDEN');
+
   const bad = await gql('{ me { subject } }', 'not-a-token');
   t.equal(bad.body.errors[0].extensions.code, 'UNAUTHORIZED');
 

@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify';
+import type { IResolvers } from 'mercurius';
+
+/** SDL extending Query/Mutation; empty until this part has GraphQL fields. */
+export const availabilitySdl = '';
+
+export function availabilityResolvers(_app: FastifyInstance): IResolvers {
+  return {};
+}

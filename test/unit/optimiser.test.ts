@@ -1,0 +1,342 @@
+/**
+ * Property tests of the route optimiser against a brute-force oracle.
+ *
+ * The oracle knows nothing of the optimiser's search. It lists every subset of the available
+ * units that the catalogue knows, orders the subsets by (total credit, number of units,
+ * sorted URN list), and asks evaluate() about each in that order: the first one evaluate()
+ * accepts is the answer, and if none is accepted the qualification is out of reach. The
+ * optimiser must agree on reachability, on the credits and units of the route, and (since it
+ * promises the lexicographically smallest of the cheapest routes) on the route itself.
+ *
+ * Seed: fixed, override with ROUTE_SEED=<number>. Runs: ROUTE_RUNS=<number> (default 1500).
+ */
+import t from 'tap';
+import fc from 'fast-check';
+import { optimiseRoute, minSumAtLeast, minSumAtLeastWithCount } from '../../src/pathways/optimiser.js';
+import type { RouteInput, RouteResult } from '../../src/pathways/optimiser.js';
+import { evaluate } from '../../src/catalogue/roc.js';
+import type { Evaluation } from '../../src/catalogue/roc.js';
+import type { LearnerCredit, Level, Qualification, Unit } from '../../src/catalogue/model.js';
+
+const SEED = process.env.ROUTE_SEED ? Number(process.env.ROUTE_SEED) : 20_240_615;
+const RUNS = process.env.ROUTE_RUNS ? Number(process.env.ROUTE_RUNS) : 1500;
+
+// ----------------------------------------------------------------------------------------
+// The oracle
+// ----------------------------------------------------------------------------------------
+
+/** Compare two sorted URN lists: the first difference decides, a prefix comes first. */
+function lexCompare(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return a.length - b.length;
+}
+
+function withPlanned(input: RouteInput, planned: readonly Unit[]): Evaluation {
+  const credits: LearnerCredit[] = [
+    ...input.credits,
+    ...planned.map((u, i) => ({ id: `oracle-${i}`, urn: u.urn, credit: u.credit, level: u.level, awardDate: input.date, status: 'active' as const })),
+  ];
+  return evaluate({
+    qualification: input.qualification, units: input.units, credits, exemptions: input.exemptions,
+    globalEquivalences: input.globalEquivalences, date: input.date,
+  });
+}
+
+interface OracleAnswer {
+  /** Cheapest route (credits, then units, then URNs), or null when no subset works. */
+  route: Unit[] | null;
+  /** How many subsets tie with it on credits and units. */
+  ties: number;
+  evaluated: number;
+}
+
+function oracle(input: RouteInput): OracleAnswer {
+  const pool = [...new Set(input.available)].flatMap((urn) => (input.units.has(urn) ? [input.units.get(urn)!] : []));
+  const subsets: { units: Unit[]; credits: number; urns: string[] }[] = [];
+  for (let mask = 0; mask < 1 << pool.length; mask++) {
+    const units = pool.filter((_, i) => mask & (1 << i));
+    subsets.push({ units, credits: units.reduce((s, u) => s + u.credit, 0), urns: units.map((u) => u.urn).sort() });
+  }
+  subsets.sort((a, b) => a.credits - b.credits || a.units.length - b.units.length || lexCompare(a.urns, b.urns));
+  let evaluated = 0;
+  for (let i = 0; i < subsets.length; i++) {
+    evaluated++;
+    if (!withPlanned(input, subsets[i].units).achieved) continue;
+    let ties = 1;
+    for (let k = i + 1; k < subsets.length; k++) {
+      if (subsets[k].credits !== subsets[i].credits || subsets[k].units.length !== subsets[i].units.length) break;
+      if (withPlanned(input, subsets[k].units).achieved) ties++;
+    }
+    return { route: subsets[i].units, ties, evaluated };
+  }
+  return { route: null, ties: 0, evaluated };
+}
+
+// ----------------------------------------------------------------------------------------
+// Random small cases
+// ----------------------------------------------------------------------------------------
+
+const POOL = ['K/201/0001', 'L/202/0002', 'M/203/0003', 'N/204/0004', 'P/205/0005', 'R/206/0006', 'S/207/0007', 'T/208/0008'];
+const OUTSIDE = 'W/209/0009'; // in the catalogue, in no group
+const UNKNOWN = 'Z/210/0010'; // not in the catalogue
+const DATE_CHOICES = ['2024-06-15', '2025-03-01'];
+
+const opt = <T>(arb: fc.Arbitrary<T>, chance: number) =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: Math.round(100 * (1 - chance)) }, { arbitrary: arb, weight: Math.round(100 * chance) });
+
+const catalogueArb = fc.tuple(
+  ...[...POOL, OUTSIDE].map((urn, i) =>
+    fc.record({ credit: fc.integer({ min: 1, max: 6 }), level: fc.constantFrom<Level>('1', '2', '2', '3') })
+      .map((r): Unit => ({ urn, title: `Unit ${i + 1}`, ...r })),
+  ),
+);
+
+const groupArb = fc
+  .record({
+    units: fc.subarray(POOL, { minLength: 1, maxLength: 5 }),
+    mandatory: fc.integer({ min: 0, max: 5 }).map((x) => x === 0),
+    minCredits: opt(fc.integer({ min: 1, max: 9 }), 0.6),
+    capAbove: opt(fc.integer({ min: -1, max: 5 }), 0.3),
+    minUnits: opt(fc.integer({ min: 1, max: 2 }), 0.2),
+    unitsAbove: opt(fc.integer({ min: 0, max: 2 }), 0.2),
+  })
+  .map(({ capAbove, unitsAbove, ...g }) => ({
+    ...g,
+    maxCredits: capAbove === undefined ? undefined : Math.max(1, (g.minCredits ?? 2) + capAbove),
+    maxUnits: unitsAbove === undefined ? undefined : Math.max(1, (g.minUnits ?? 1) + unitsAbove),
+  }));
+
+const qualificationArb = fc
+  .record({
+    groups: fc.array(groupArb, { minLength: 1, maxLength: 3 }),
+    totalCredits: fc.integer({ min: 1, max: 14 }),
+    minCreditsAtLevel: opt(fc.record({ level: fc.constantFrom<Level>('2', '3'), credits: fc.integer({ min: 1, max: 8 }) }), 0.3),
+    barred: fc.array(fc.subarray([...POOL, OUTSIDE], { minLength: 2, maxLength: 3 }), { maxLength: 2 }),
+    equivalences: fc.array(fc.record({ from: fc.constantFrom(...POOL, OUTSIDE, UNKNOWN), to: fc.constantFrom(...POOL) }), { maxLength: 2 }),
+    exemptions: fc.array(fc.record({ name: fc.constantFrom('Prior', 'Overseas'), group: fc.constantFrom('G0', 'G1', 'G7'), credits: fc.integer({ min: 1, max: 4 }) }), { maxLength: 1 }),
+    validityYears: opt(fc.constantFrom(0, 1, 2, 2, 3, 3), 0.3),
+  })
+  .map((r): Qualification => ({
+    qan: '601/0000/1', title: 'Random Certificate', level: '2', aoUkprn: '10000001', operationalStart: '2010-01-01',
+    ...r,
+    groups: r.groups.map((g, i) => ({ id: `G${i}`, title: `Group ${i}`, ...g })),
+  }));
+
+const creditsArb = fc.oneof(
+  { arbitrary: fc.constant([]), weight: 1 },
+  {
+    arbitrary: fc.array(
+      fc.record({
+        urn: fc.constantFrom(...POOL, ...POOL, OUTSIDE, UNKNOWN),
+        status: fc.constantFrom<LearnerCredit['status']>('active', 'active', 'active', 'challenged', 'withdrawn'),
+        yearsAgo: fc.constantFrom(-1, 0, 0, 1, 1, 2, 4),
+        credit: fc.integer({ min: 1, max: 6 }),
+        level: fc.constantFrom<Level>('1', '2', '3'),
+      }),
+      { minLength: 1, maxLength: 5 },
+    ),
+    weight: 4,
+  },
+);
+
+const caseArb = fc
+  .record({
+    units: catalogueArb,
+    qualification: qualificationArb,
+    credits: creditsArb,
+    exemptions: fc.subarray(['Prior', 'Overseas']),
+    globalEquivalences: fc.array(fc.record({ from: fc.constantFrom(...POOL), to: fc.constantFrom(...POOL) }), { maxLength: 1 }),
+    date: fc.constantFrom(...DATE_CHOICES),
+    available: fc.subarray([...POOL, OUTSIDE, UNKNOWN], { maxLength: 10 }),
+    repeat: fc.boolean(),
+  })
+  .map((r): RouteInput => ({
+    qualification: r.qualification,
+    units: new Map(r.units.map((u) => [u.urn, u])),
+    exemptions: r.exemptions,
+    globalEquivalences: r.globalEquivalences,
+    date: r.date,
+    credits: r.credits.map((c, i) => ({
+      id: i === 0 ? 'planned:K/201/0001' : `c${i}`, // one id looks like a planned one, on purpose
+      urn: c.urn, credit: c.credit, level: c.level, status: c.status,
+      awardDate: `${Number(r.date.slice(0, 4)) - c.yearsAgo}-${c.yearsAgo === 0 ? '01-20' : '06-15'}`,
+    })),
+    // Sometimes an available URN is listed twice.
+    available: r.repeat && r.available.length > 0 ? [...r.available, r.available[0]] : r.available,
+  }));
+
+// ----------------------------------------------------------------------------------------
+
+/** Every way the result is not a faithful answer for this input, apart from optimality. */
+function problemsWith(input: RouteInput, res: RouteResult): string[] {
+  const out: string[] = [];
+  if (!res.reachable) {
+    if (res.evaluation.achieved) out.push('not reachable, yet its evaluation says achieved');
+    if (res.missing.length === 0) out.push('not reachable with nothing missing');
+    if (res.message.length === 0) out.push('no message');
+    return out;
+  }
+  const urns = res.add.map((u) => u.urn);
+  if ([...urns].sort().join() !== urns.join()) out.push('add is not sorted by URN');
+  if (new Set(urns).size !== urns.length) out.push('a unit is added twice');
+  for (const u of urns) if (!input.available.includes(u)) out.push(`${u} is not available`);
+  if (res.extraCredits !== res.add.reduce((s, u) => s + u.credit, 0)) out.push('extraCredits is not the sum of the units');
+  if (res.extraUnits !== res.add.length) out.push('extraUnits is not the number of units');
+  if (!res.evaluation.achieved) out.push('the evaluation returned does not say achieved');
+  if (!withPlanned(input, res.add).achieved) out.push('an independent evaluation does not say achieved');
+  if (res.alreadyAchieved !== (res.add.length === 0)) out.push('alreadyAchieved disagrees with add');
+  const filled = res.groupsFilled.flatMap((g) => g.units);
+  for (const u of filled) if (!urns.includes(u)) out.push(`groupsFilled names ${u}, which is not added`);
+  return out;
+}
+
+t.test(`the optimiser agrees with the brute-force oracle (seed ${SEED}, ${RUNS} runs)`, async (t) => {
+  const seen = {
+    reachable: 0, unreachable: 0, alreadyAchieved: 0, noUnits: 0, twoGroups: 0, barredBites: 0, capped: 0,
+    mandatory: 0, viaEquivalence: 0, levelRule: 0, expired: 0, emptyLearner: 0, ties: 0, heldAvailable: 0,
+  };
+  let evaluated = 0;
+  let mostNodes = 0;
+  fc.assert(
+    fc.property(caseArb, (input) => {
+      const res = optimiseRoute(input);
+      const truth = oracle(input);
+      evaluated += truth.evaluated;
+      mostNodes = Math.max(mostNodes, res.stats.nodes);
+      if (!res.exhaustive) throw new Error(`small case not exhaustive (${JSON.stringify(res.stats)})`);
+      const problems = problemsWith(input, res);
+      if (problems.length > 0) throw new Error(problems.join('; '));
+      if (res.reachable !== (truth.route !== null)) {
+        throw new Error(`reachable: optimiser ${res.reachable}, oracle ${truth.route !== null}`);
+      }
+      if (res.reachable && truth.route) {
+        const want = truth.route.map((u) => u.urn).sort();
+        const got = res.add.map((u) => u.urn);
+        if (res.extraCredits !== truth.route.reduce((s, u) => s + u.credit, 0) || res.extraUnits !== want.length) {
+          throw new Error(`optimiser ${res.extraCredits} credits / ${res.extraUnits} units (${got}), oracle ${want}`);
+        }
+        if (got.join() !== want.join()) throw new Error(`tie broken differently: optimiser ${got}, oracle ${want}`);
+      }
+      // What the cases exercised.
+      const q = input.qualification;
+      if (input.credits.length === 0) seen.emptyLearner++;
+      if (res.skipped.some((s) => s.reason === 'already-held')) seen.heldAvailable++;
+      if (q.validityYears !== undefined && input.credits.some((c) => c.status !== 'withdrawn' && c.awardDate <= `${Number(input.date.slice(0, 4)) - q.validityYears}${input.date.slice(4)}`)) seen.expired++;
+      if (!res.reachable) {
+        seen.unreachable++;
+        if (res.reason === 'no-units-available') seen.noUnits++;
+        return;
+      }
+      seen.reachable++;
+      if (res.alreadyAchieved) {
+        seen.alreadyAchieved++;
+        return;
+      }
+      if (truth.ties > 1) seen.ties++;
+      if (res.groupsFilled.length >= 2) seen.twoGroups++;
+      const planned = res.evaluation.allocation.filter((a) => a.creditId.startsWith('planned:') && a.creditId !== 'planned:K/201/0001');
+      if (planned.some((a) => a.countsAs !== a.urn)) seen.viaEquivalence++;
+      if (q.groups.some((g) => g.mandatory && planned.some((a) => a.group === g.id))) seen.mandatory++;
+      if (q.groups.some((g) => g.maxCredits !== undefined && g.units.some((u) => input.available.includes(u)))) seen.capped++;
+      if (q.minCreditsAtLevel) seen.levelRule++;
+      if (q.barred.some((set) => set.some((u) => input.available.includes(u)) && set.some((u) => input.credits.some((c) => c.urn === u) || input.available.includes(u) && set.filter((x) => input.available.includes(x)).length > 1))) {
+        seen.barredBites++;
+      }
+    }),
+    { numRuns: RUNS, seed: SEED },
+  );
+  t.comment(JSON.stringify(seen));
+  t.comment(`oracle evaluations: ${evaluated}; most optimiser nodes in a case: ${mostNodes}`);
+  // The generator must reach the interesting corners, or the agreement above means little.
+  const share = RUNS / 1000; // thresholds below are per 1000 runs
+  t.ok(seen.reachable >= 250 * share, `routes found: ${seen.reachable}`);
+  t.ok(seen.unreachable >= 100 * share, `out of reach: ${seen.unreachable}`);
+  t.ok(seen.alreadyAchieved >= 20 * share, `already achieved: ${seen.alreadyAchieved}`);
+  t.ok(seen.noUnits >= 10 * share, `nothing usable available: ${seen.noUnits}`);
+  t.ok(seen.twoGroups >= 20 * share, `a route filling two groups: ${seen.twoGroups}`);
+  t.ok(seen.barredBites >= 20 * share, `a barred set touching the route: ${seen.barredBites}`);
+  t.ok(seen.capped >= 50 * share, `a capped group: ${seen.capped}`);
+  t.ok(seen.mandatory >= 20 * share, `a route filling a mandatory group: ${seen.mandatory}`);
+  t.ok(seen.viaEquivalence >= 5 * share, `a planned unit counting through an equivalence: ${seen.viaEquivalence}`);
+  t.ok(seen.levelRule >= 50 * share, `a level minimum: ${seen.levelRule}`);
+  t.ok(seen.expired >= 20 * share, `an expired credit: ${seen.expired}`);
+  t.ok(seen.emptyLearner >= 50 * share, `no learner credits: ${seen.emptyLearner}`);
+  t.ok(seen.ties >= 20 * share, `several cheapest routes (tie-break): ${seen.ties}`);
+  t.ok(seen.heldAvailable >= 20 * share, `an available unit already held: ${seen.heldAvailable}`);
+});
+
+t.test('the order of the available units and of the credits does not change the route', async (t) => {
+  let runs = 0;
+  fc.assert(
+    fc.property(caseArb, fc.infiniteStream(fc.nat()), (input, randoms) => {
+      const shuffle = <T>(xs: T[]) => {
+        const out = [...xs];
+        for (let i = out.length - 1; i > 0; i--) {
+          const j = randoms.next().value % (i + 1);
+          [out[i], out[j]] = [out[j], out[i]];
+        }
+        return out;
+      };
+      const a = optimiseRoute(input);
+      const b = optimiseRoute({ ...input, available: shuffle(input.available), credits: shuffle(input.credits) });
+      runs++;
+      if (a.reachable !== b.reachable) return false;
+      if (!a.reachable || !b.reachable) return true;
+      return a.add.map((u) => u.urn).join() === b.add.map((u) => u.urn).join();
+    }),
+    { numRuns: 400, seed: SEED + 1 },
+  );
+  t.equal(runs, 400);
+});
+
+t.test('with a tiny node bound the answer is still sound, and says when it is not proven', async (t) => {
+  let cut = 0;
+  fc.assert(
+    fc.property(caseArb, fc.integer({ min: 1, max: 12 }), (input, maxNodes) => {
+      const res = optimiseRoute({ ...input, maxNodes });
+      const full = optimiseRoute(input);
+      const problems = problemsWith(input, res);
+      if (problems.length > 0) throw new Error(problems.join('; '));
+      if (res.reachable !== full.reachable) throw new Error('the node bound changed reachability');
+      if (res.exhaustive && res.reachable && full.reachable && res.extraCredits !== full.extraCredits) {
+        throw new Error('claimed optimal but is not');
+      }
+      if (!res.exhaustive) cut++;
+    }),
+    { numRuns: 300, seed: SEED + 2 },
+  );
+  t.ok(cut >= 10, `cases cut by the bound: ${cut}`);
+});
+
+t.test('minSumAtLeast and minSumAtLeastWithCount agree with enumeration', async (t) => {
+  const brute = (values: number[], target: number, count: number) => {
+    let best = Infinity;
+    for (let mask = 0; mask < 1 << values.length; mask++) {
+      let sum = 0;
+      let k = 0;
+      values.forEach((v, i) => {
+        if (mask & (1 << i)) (sum += v), k++;
+      });
+      if (sum >= target && k >= count) best = Math.min(best, sum);
+    }
+    return best;
+  };
+  let runs = 0;
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 1, max: 70 }), { maxLength: 8 }),
+      fc.integer({ min: -3, max: 150 }),
+      fc.integer({ min: 0, max: 3 }),
+      (values, target, count) => {
+        runs++;
+        if (minSumAtLeast(values, target) !== brute(values, target, 0)) return false;
+        // With a unit count the answer may be clamped low, but only when the true one is large.
+        const withCount = minSumAtLeastWithCount(values, target, count);
+        const truth = brute(values, target, count);
+        return withCount === truth || (withCount < truth && withCount >= Math.max(0, target) + 70);
+      },
+    ),
+    { numRuns: 1000, seed: SEED + 3 },
+  );
+  t.equal(runs, 1000);
+});
