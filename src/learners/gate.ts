@@ -1,7 +1,7 @@
 /**
  * The door to any view of one learner: the ULN is checked, the learner must exist, the
- * caller must be allowed (access.ts), and every read by someone other than the learner
- * is written to the access log.
+ * caller must be allowed (access.ts), and every read or refused attempt by someone other
+ * than the learner is written to the access log.
  */
 import type { Graph } from '../platform/neo4j.js';
 import type { Principal } from '../platform/auth.js';
@@ -28,7 +28,10 @@ export async function openLearner(graph: Graph, principal: Principal, uln: strin
   const sharing = await learnerSharing(graph, uln);
   if (!sharing.exists) throw new AppError(404, 'LEARNER_NOT_FOUND', `no learner has ULN ${uln}`);
   const decision = learnerAccess(principal, { uln, available: sharing.available, linkedTo: sharing.linkedTo });
+  const who = { uln, subject: principal.subject, organisation: principal.organisation ?? null, roles: principal.roles, what };
   if (!decision.allowed) {
+    // The learner can see who tried and was turned away, not only who looked.
+    await recordAccess(graph, { ...who, outcome: 'refused' });
     if (decision.reason === 'not-shared') {
       throw new AppError(403, 'NOT_SHARED', 'the learner has not agreed to share their record');
     }
@@ -36,7 +39,7 @@ export async function openLearner(graph: Graph, principal: Principal, uln: strin
   }
   const isSelf = principal.roles.includes('learner') && principal.uln !== undefined && (principal.uln === uln || principal.uln === sharing.linkedTo);
   if (!isSelf) {
-    await recordAccess(graph, { uln, subject: principal.subject, organisation: principal.organisation ?? null, roles: principal.roles, what });
+    await recordAccess(graph, { ...who, outcome: 'allowed' });
   }
   return { uln, scope: decision.scope, onlyAo: decision.scope === 'own-records' ? principal.organisation ?? null : null };
 }

@@ -48,6 +48,8 @@ export interface AccessEvent {
   roles: string[];
   /** What was read, e.g. "credit-check J/617/2480". */
   what: string;
+  /** Whether the read was allowed or refused (a refused attempt is logged too). */
+  outcome: 'allowed' | 'refused';
 }
 
 export async function recordAccess(graph: Graph, event: AccessEvent): Promise<void> {
