@@ -11,6 +11,7 @@ import { createGraph } from './platform/neo4j.js';
 import { migrate } from './operations/migrate.js';
 import { runServer, stopOnSignals } from './server.js';
 import { runCatalogueLoad } from './catalogue/load.js';
+import { runLearnerLoad } from './learners/register/load.js';
 import { seedDemo, type SeedReport } from './operations/seed.js';
 import { isRole, ROLES, TokenService } from './platform/auth.js';
 
@@ -25,6 +26,9 @@ Commands:
   catalogue load FILE
              check a catalogue file (docs/catalogue-format.md) and load it; with any
              problem nothing is stored and every problem is printed
+  learners load FILE
+             check a learner file (docs/learner-files.md) and load it into the register;
+             with any problem nothing is stored and every problem is printed
   seed       load the demo data (sample catalogue, generated learners and credits)
   token ROLE [--uln ULN] [--org UKPRN] [--minutes N]
              print a signed access token for local use (roles: ${ROLES.join(', ')})
@@ -132,6 +136,21 @@ async function main(argv: string[]): Promise<number> {
         await graph.waitUntilReady(30_000);
         await migrate(graph);
         return await runCatalogueLoad(graph, file);
+      } finally {
+        await graph.close();
+      }
+    }
+    case 'learners': {
+      const [sub, file] = positionals.slice(1);
+      if (sub !== 'load' || !file) {
+        console.error('usage: plr learners load FILE');
+        return 2;
+      }
+      const graph = createGraph(config);
+      try {
+        await graph.waitUntilReady(30_000);
+        await migrate(graph);
+        return await runLearnerLoad(graph, file);
       } finally {
         await graph.close();
       }

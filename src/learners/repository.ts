@@ -55,3 +55,95 @@ export interface AccessEvent {
 export async function recordAccess(graph: Graph, event: AccessEvent): Promise<void> {
   await graph.write('learners/record-access', { ...event });
 }
+
+// ---------------------------------------------------------------------------------------
+// The learner register (src/learners/register/) and OCF 11 verification (src/learners/verify/)
+// (Type names aliased so that this appended section cannot clash with other sections' imports.)
+import type { GraphTx as RegisterTx, Row as RegisterQueryRow } from '../platform/neo4j.js';
+
+/** What the register holds for one ULN (see StoredLearner in register/learner-fields.ts). */
+export interface RegisterEntryRow {
+  uln: string;
+  linkedTo: string | null;
+  available: boolean;
+  details: {
+    givenName: string | null;
+    familyName: string | null;
+    previousFamilyName: string | null;
+    dateOfBirth: string | null;
+    gender: string | null;
+    postcode: string | null;
+    email: string | null;
+  } | null;
+}
+
+/** A register entry to write, in canonical form (nulls for absent values). */
+export interface RegisterWriteRow {
+  uln: string;
+  givenName: string;
+  familyName: string;
+  previousFamilyName: string | null;
+  dateOfBirth: string;
+  gender: string;
+  postcode: string | null;
+  email: string | null;
+  /** Used for new learners only; null: available. */
+  available: boolean | null;
+  linkedTo: string | null;
+}
+
+function registerRowsByUln(rows: RegisterEntryRow[]): Map<string, RegisterEntryRow> {
+  return new Map(rows.map((r) => [r.uln, r]));
+}
+
+/** The register's entries for these ULNs, in their own read transaction; ULNs with no Learner are absent. */
+export async function registerEntries(graph: Graph, ulns: string[]): Promise<Map<string, RegisterEntryRow>> {
+  if (ulns.length === 0) return new Map();
+  return registerRowsByUln(await graph.read<RegisterEntryRow & RegisterQueryRow>('learners/register-existing', { ulns }));
+}
+
+/** The same, inside a write transaction (so that what is read is what the writes that follow compare with). */
+export async function registerEntriesTx(tx: RegisterTx, ulns: string[]): Promise<Map<string, RegisterEntryRow>> {
+  if (ulns.length === 0) return new Map();
+  return registerRowsByUln(await tx.run<RegisterEntryRow & RegisterQueryRow>('learners/register-existing', { ulns }));
+}
+
+/** Write register entries in the transaction (new ones created, existing ones' details replaced); how many. */
+export async function writeRegisterEntries(tx: RegisterTx, rows: RegisterWriteRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const [res] = await tx.run('learners/upsert-learners', { rows: rows.map((r) => ({ ...r })) });
+  return res.learners as number;
+}
+
+/**
+ * First step of registering one learner, inside its transaction: lock the learner (creating
+ * a bare Learner for a new ULN, available as given) and read what the register holds.
+ */
+export async function lockRegisterEntry(tx: RegisterTx, uln: string, available: boolean): Promise<RegisterEntryRow> {
+  const [row] = await tx.run<RegisterEntryRow & RegisterQueryRow>('learners/register-lock', { uln, available });
+  return row;
+}
+
+/** One ULN's merge chain as verify-lookup reads it: the ULN's own entry first, then each master in turn. */
+export interface VerifyChainEntry {
+  uln: string;
+  linkedTo: string | null;
+  details: {
+    givenName: string | null;
+    familyName: string | null;
+    previousFamilyName: string | null;
+    dateOfBirth: string | null;
+    gender: string | null;
+    postcode: string | null;
+  } | null;
+}
+
+/**
+ * OCF 11: the register entries for these ULNs and everything along their merge chains, in
+ * one statement per call (callers chunk long lists). ULNs that are not Learners are absent.
+ */
+export async function verifyChains(graph: Graph, ulns: string[]): Promise<Map<string, VerifyChainEntry[]>> {
+  if (ulns.length === 0) return new Map();
+  const rows = await graph.read<{ uln: string; chain: VerifyChainEntry[] }>('learners/verify-lookup', { ulns });
+  return new Map(rows.map((r) => [r.uln, r.chain]));
+}

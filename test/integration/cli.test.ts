@@ -85,3 +85,11 @@ t.test('plr token prints a token the service accepts', async (t) => {
   t.equal(bad.status, 2);
   t.match(bad.stderr, /ROLE is one of learner/);
 });
+
+t.test('plr learners load loads the sample learner file', async (t) => {
+  const r = spawnSync(plr, ['learners', 'load', path.join(PROJECT_ROOT, 'samples', 'learners.sample.csv')], { env, encoding: 'utf8' });
+  t.equal(r.status, 0, r.stderr);
+  const usage = spawnSync(plr, ['learners'], { env, encoding: 'utf8' });
+  t.equal(usage.status, 2);
+  t.match(usage.stderr, /usage: plr learners load FILE/);
+});
