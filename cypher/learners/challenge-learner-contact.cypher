@@ -1,0 +1,7 @@
+// OCF 08: where to tell a learner the outcome of their challenge: the contact email in
+// their personal details (or, for a ULN merged into another, the master's).
+MATCH (l:Learner {uln: $uln})
+OPTIONAL MATCH (l)-[:HAS_DETAILS]->(p:PersonalDetails)
+OPTIONAL MATCH (:Learner {uln: l.linkedTo})-[:HAS_DETAILS]->(mp:PersonalDetails)
+RETURN coalesce(p.email, mp.email) AS email
+LIMIT 1
