@@ -16,6 +16,7 @@ export const PERSONAL_FIELDS = [
   'email',
   'contactEmail',
   'password',
+  'representative',
 ] as const;
 
 function redactPaths(): string[] {
