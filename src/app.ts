@@ -53,6 +53,8 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
     bodyLimit: 1024 * 1024,
+    // Record-link tokens (signed JWTs, about 400 characters) travel as a path parameter.
+    maxParamLength: 1024,
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -1,7 +1,8 @@
 /**
  * pino settings for the API and the worker. Personal details never reach a log line:
  * the fields are censored wherever they sit (up to four levels deep), and request URLs
- * are logged without their query string, where a verification form could put a name.
+ * are logged without their query string, where a verification form could put a name, and
+ * without record-link tokens.
  */
 import type { LoggerOptions } from 'pino';
 import type { LogLevel } from '../config.js';
@@ -36,7 +37,8 @@ export function loggerOptions(level: LogLevel): LoggerOptions {
         return {
           id: req.id,
           method: req.method,
-          url: typeof req.url === 'string' ? req.url.split('?')[0] : req.url,
+          // A record-link token in a path opens the record: it is as sensitive as a password.
+          url: typeof req.url === 'string' ? req.url.split('?')[0].replace(/^\/record-links\/[^/]+/, '/record-links/[token]') : req.url,
           route: req.routeOptions?.url,
         };
       },

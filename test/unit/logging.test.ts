@@ -33,3 +33,12 @@ t.test('request URLs are logged without their query string', async (t) => {
   t.notMatch(all, 'Lovelace');
   t.match(all, '"url":"/verify"');
 });
+
+t.test('record-link tokens are not logged', async (t) => {
+  const { lines, stream } = capture();
+  const log = pino(loggerOptions('info'), stream);
+  log.info({ req: { method: 'GET', url: '/record-links/eyJhbGciOiJFUzI1NiJ9.payload.sig?format=pdf', id: 'r2' } }, 'incoming');
+  const all = lines.join('');
+  t.notMatch(all, 'eyJhbGciOiJFUzI1NiJ9');
+  t.match(all, '"url":"/record-links/[token]"');
+});
