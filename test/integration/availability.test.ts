@@ -66,6 +66,13 @@ t.test('OCF 07 end to end: unavailable means NOT_SHARED for others, own records 
   const merged = await as.get('careers-adviser', `/learners/${MERGED}/credit-check?urn=${URN}`);
   t.equal(merged.json().code, 'NOT_SHARED', 'the merged ULN is unavailable too');
 
+  // The learner can see who tried and was turned away.
+  const log = (await as.get('learner', `/learners/${ULN}/access-log?limit=50`)).json();
+  const refusedEvents = log.items.filter((e: { outcome: string }) => e.outcome === 'refused');
+  t.same(refusedEvents.map((e: { roles: string[]; uln: string }) => `${e.roles[0]} ${e.uln}`).sort(),
+    [`careers-adviser ${MERGED}`, `careers-adviser ${ULN}`, `provider-user ${ULN}`], 'every refused attempt is in the access log, the merged ULN\'s too');
+  t.ok(refusedEvents.every((e: { what: string }) => e.what === `credit-check ${URN}`), 'with what they asked for');
+
   const own = await as.get('learner', check);
   t.equal(own.statusCode, 200, 'the learner still sees their record');
   t.equal(own.json().records.length, 3);
