@@ -6,13 +6,17 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 
 export function createRedis(config: Config, purpose: 'queue' | 'check' = 'queue'): Redis {
-  return new Redis(config.redisUrl, {
+  const client = new Redis(config.redisUrl, {
     lazyConnect: purpose === 'check',
     maxRetriesPerRequest: purpose === 'queue' ? null : 1,
     enableOfflineQueue: purpose === 'queue',
     connectTimeout: 2_000,
     retryStrategy: (times: number) => Math.min(times * 200, 2_000),
   });
+  // The readiness check reports a lost connection itself; without a listener ioredis would
+  // print every reconnect failure to stderr.
+  if (purpose === 'check') client.on('error', () => undefined);
+  return client;
 }
 
 /** PING within the time limit; throws with a short reason otherwise. */
