@@ -24,6 +24,7 @@ import { identityRoutes } from './identity/routes.js';
 import { graphqlPlugin } from './graphql.js';
 import { catalogueRoutes } from './catalogue/routes.js';
 import { learnerRoutes } from './learners/routes.js';
+import { pathwaysRoutes } from './pathways/routes.js';
 
 export interface AppDeps {
   graph: Graph;
@@ -124,6 +125,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
         { name: 'identity', description: 'Tokens and keys (OCF 09)' },
         { name: 'catalogue', description: 'Qualifications, rules of combination (OCF 04) and credit check (OCF 05)' },
         { name: 'learners', description: 'The learner register, ULN verification (OCF 11), the learner record (OCF 03), availability (OCF 07) and data challenges (OCF 08)' },
+        { name: 'pathways', description: 'Routes to achievement (OCF 06): ranked routes, what-if' },
         { name: 'graphql', description: 'The GraphQL API at /graphql' },
       ],
     },
@@ -136,6 +138,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
   await app.register(operationsRoutes, { prefix: '/operations' });
   await app.register(catalogueRoutes);
   await app.register(learnerRoutes);
+  await app.register(pathwaysRoutes);
 
   return app;
 }

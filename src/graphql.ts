@@ -11,6 +11,7 @@ import type { Principal } from './platform/auth.js';
 import { requireRole } from './graphql-support.js';
 import { catalogueResolvers, catalogueSdl } from './catalogue/graphql.js';
 import { learnerGraphql } from './learners/graphql.js';
+import { pathwaysResolvers, pathwaysSdl } from './pathways/graphql.js';
 import { ROLES } from './platform/auth.js';
 import { listWorkers } from './operations/repository.js';
 import { pingRedis } from './platform/redis.js';
@@ -94,8 +95,8 @@ export const graphqlPlugin = fp(async (app: FastifyInstance) => {
   });
 
   await app.register(mercurius, {
-    schema: [schema, catalogueSdl, ...learnerGraphql.map((m) => m.sdl)],
-    resolvers: mergeResolvers([resolvers, catalogueResolvers(app), ...learnerGraphql.map((m) => m.resolvers(app))]),
+    schema: [schema, catalogueSdl, pathwaysSdl, ...learnerGraphql.map((m) => m.sdl)],
+    resolvers: mergeResolvers([resolvers, catalogueResolvers(app), pathwaysResolvers(app), ...learnerGraphql.map((m) => m.resolvers(app))]),
     graphiql: false,
     path: '/graphql',
     queryDepth: 12,

@@ -1,0 +1,187 @@
+/**
+ * Routes to achievement in the graph: the filter data (providers and their offers,
+ * occupations, funding rules) and the reads the route search makes. The only code that
+ * runs the statements in cypher/pathways/. docs/routes-to-achievement.md describes them.
+ */
+import { levelRank, type Equivalence, type Exemption, type LearnerCredit, type Level, type Qualification, type RuleGroup, type Unit } from '../catalogue/model.js';
+import type { Graph } from '../platform/neo4j.js';
+import type { AgeBand, PathwayData } from './generator.js';
+
+/** Rows per write statement. */
+const CHUNK = 2_000;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export interface PathwayLoadReport {
+  providers: number;
+  offers: number;
+  occupations: number;
+  occupationLinks: number;
+  fundingRules: number;
+  fundingLinks: number;
+}
+
+/**
+ * Write providers with their offers, occupations and funding rules, in UNWIND batches.
+ * Everything is MERGEd, so loading the same data twice leaves the graph as it was. Units
+ * and qualifications must already be in the catalogue; rows naming others are skipped.
+ */
+export async function loadPathwayData(graph: Graph, data: PathwayData): Promise<PathwayLoadReport> {
+  const report: PathwayLoadReport = { providers: data.providers.length, offers: 0, occupations: data.occupations.length, occupationLinks: 0, fundingRules: data.fundingRules.length, fundingLinks: 0 };
+  // A provider's offers can be many: a big provider is written in several rows of CHUNK offers.
+  const providerRows = data.providers.flatMap((p) =>
+    (p.offers.length === 0 ? [[]] : chunks(p.offers)).map((offers) => ({ ukprn: p.ukprn, name: p.name, region: p.region, offers })));
+  for (const batch of chunks(providerRows, 10)) {
+    const [r] = await graph.write<{ offers: number }>('pathways/upsert-providers', { rows: batch });
+    report.offers += r?.offers ?? 0;
+  }
+  for (const batch of chunks(data.occupations)) {
+    const [r] = await graph.write<{ links: number }>('pathways/upsert-occupations', { rows: batch });
+    report.occupationLinks += r?.links ?? 0;
+  }
+  for (const batch of chunks(data.fundingRules)) {
+    const rows = batch.map((f) => ({ id: f.id, name: f.name, ageBands: f.ageBands, maxLevel: f.maxLevel, maxLevelRank: f.maxLevel === null ? null : levelRank(f.maxLevel), qans: f.qans }));
+    const [r] = await graph.write<{ links: number }>('pathways/upsert-funding-rules', { rows });
+    report.fundingLinks += r?.links ?? 0;
+  }
+  return report;
+}
+
+export interface LearnerProfile {
+  ageBand: AgeBand | null;
+  credits: LearnerCredit[];
+}
+
+interface CreditRow {
+  id: string; urn: string; credit: number; level: Level; awardDate: string; status: string; underChallenge: boolean | null;
+}
+
+/** A learner's unit credits (merged ULNs included; one AO's only when `onlyAo`) and funding age band on the date. */
+export async function learnerProfile(graph: Graph, uln: string, onlyAo: string | null, date: string): Promise<LearnerProfile> {
+  const [row] = await graph.read<{ ageBand: AgeBand | null; credits: CreditRow[] }>('pathways/learner-profile', { uln, aoUkprn: onlyAo, date });
+  const credits = (row?.credits ?? []).map((r): LearnerCredit => ({
+    id: r.id, urn: r.urn, credit: r.credit, level: r.level, awardDate: r.awardDate,
+    status: r.status === 'withdrawn' ? 'withdrawn' : r.underChallenge ? 'challenged' : 'active',
+  })).sort((a, b) => (a.awardDate === b.awardDate ? (a.id < b.id ? -1 : 1) : a.awardDate < b.awardDate ? -1 : 1));
+  return { ageBand: row?.ageBand ?? null, credits };
+}
+
+export interface CandidateQuery {
+  heldUrns: string[];
+  occupation: string | null;
+  minLevelRank: number | null;
+  maxLevelRank: number | null;
+  /** Funding filter: only qualifications funded for this band; null for no funding filter. */
+  ageBand: string | null;
+  region: string | null;
+  date: string;
+  limit: number;
+}
+
+export interface CandidateRow {
+  qan: string;
+  totalCredits: number;
+  heldCredits: number;
+  covering: string[];
+  occupations: string[];
+}
+
+/** Candidate qualifications with every filter applied in the query (cypher/pathways/candidates). */
+export async function findCandidates(graph: Graph, query: CandidateQuery): Promise<CandidateRow[]> {
+  return graph.read<CandidateRow & Record<string, unknown>>('pathways/candidates', { ...query });
+}
+
+type Positioned<T> = T & { position: number };
+const inOrder = <T extends { position: number }>(items: T[]): T[] => [...items].sort((a, b) => a.position - b.position);
+const toUnit = (raw: unknown): Unit => {
+  const r = raw as Unit;
+  return { urn: r.urn, title: r.title, level: r.level, credit: r.credit };
+};
+
+interface RulesRow {
+  qualification: {
+    qan: string; title: string; level: Level; totalCredits: number; operationalStart: string; operationalEnd: string | null;
+    validityYears: number | null; minLevel: Level | null; minLevelCredits: number | null;
+  };
+  owners: string[];
+  groups: Positioned<{ id: string; title: string; mandatory: boolean; minCredits: number | null; maxCredits: number | null; minUnits: number | null; maxUnits: number | null; units: Positioned<{ urn: string }>[] }>[];
+  barred: Positioned<{ units: Positioned<{ urn: string }>[] }>[];
+  equivalences: Positioned<Equivalence>[];
+  exemptions: Positioned<Exemption>[];
+  units: unknown[];
+  globalEquivalences: { from: string; to: string; fromUnit: unknown }[];
+}
+
+export interface CandidateRules {
+  qualification: Qualification;
+  units: Map<string, Unit>;
+  globalEquivalences: Equivalence[];
+}
+
+/** The rules of many qualifications in one round trip, by QAN. */
+export async function rulesForQualifications(graph: Graph, qans: string[]): Promise<Map<string, CandidateRules>> {
+  const out = new Map<string, CandidateRules>();
+  if (qans.length === 0) return out;
+  for (const row of await graph.read<RulesRow & Record<string, unknown>>('pathways/rules-for-qualifications', { qans })) {
+    const p = row.qualification;
+    const qualification: Qualification = {
+      qan: p.qan, title: p.title, level: p.level, aoUkprn: row.owners[0] ?? '', operationalStart: p.operationalStart, totalCredits: p.totalCredits,
+      groups: inOrder(row.groups).map((g) => {
+        const group: RuleGroup = { id: g.id, title: g.title, mandatory: g.mandatory, units: inOrder(g.units).map((u) => u.urn) };
+        if (g.minCredits !== null) group.minCredits = g.minCredits;
+        if (g.maxCredits !== null) group.maxCredits = g.maxCredits;
+        if (g.minUnits !== null) group.minUnits = g.minUnits;
+        if (g.maxUnits !== null) group.maxUnits = g.maxUnits;
+        return group;
+      }),
+      barred: inOrder(row.barred).map((b) => inOrder(b.units).map((u) => u.urn)),
+      equivalences: inOrder(row.equivalences).map((e) => ({ from: e.from, to: e.to })),
+      exemptions: inOrder(row.exemptions).map((e) => ({ name: e.name, group: e.group, credits: e.credits })),
+    };
+    if (p.operationalEnd !== null) qualification.operationalEnd = p.operationalEnd;
+    if (p.minLevel !== null && p.minLevelCredits !== null) qualification.minCreditsAtLevel = { level: p.minLevel, credits: p.minLevelCredits };
+    if (p.validityYears !== null) qualification.validityYears = p.validityYears;
+    const units = new Map<string, Unit>();
+    for (const u of row.units) units.set(toUnit(u).urn, toUnit(u));
+    const seen = new Set<string>();
+    const globalEquivalences: Equivalence[] = [];
+    for (const r of row.globalEquivalences) {
+      const key = `${r.from}>${r.to}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      globalEquivalences.push({ from: r.from, to: r.to });
+      if (!units.has(r.from)) units.set(r.from, toUnit(r.fromUnit));
+    }
+    globalEquivalences.sort((a, b) => (a.from === b.from ? (a.to < b.to ? -1 : 1) : a.from < b.from ? -1 : 1));
+    out.set(p.qan, { qualification, units, globalEquivalences });
+  }
+  return out;
+}
+
+export interface OfferingProvider {
+  ukprn: string;
+  name: string;
+  region: string;
+}
+
+/** For each qualification, its units on offer on the date (in the region when given), with who offers them. */
+export async function offeredUnits(graph: Graph, qans: string[], region: string | null, date: string): Promise<Map<string, Map<string, OfferingProvider[]>>> {
+  const out = new Map<string, Map<string, OfferingProvider[]>>();
+  if (qans.length === 0) return out;
+  const rows = await graph.read<{ qan: string; offered: { urn: string; providers: OfferingProvider[] }[] }>('pathways/offered-units', { qans, region, date });
+  for (const r of rows) {
+    out.set(r.qan, new Map(r.offered.map((o) => [o.urn, [...o.providers].sort((a, b) => a.ukprn.localeCompare(b.ukprn))])));
+  }
+  return out;
+}
+
+/** Catalogue units by URN (for planned units); unknown URNs are left out. */
+export async function unitsByUrn(graph: Graph, urns: string[]): Promise<Map<string, Unit>> {
+  if (urns.length === 0) return new Map();
+  const rows = await graph.read('catalogue/get-units', { urns });
+  return new Map(rows.map((r) => [r.urn as string, toUnit(r)]));
+}

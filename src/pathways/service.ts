@@ -1,0 +1,195 @@
+/**
+ * OCF 06, Routes to Achievement: what REST, GraphQL and the printable report all answer.
+ * A learner's routes go through the learner gate; a what-if without a learner needs no
+ * sign-in (it uses catalogue data only). A search is a fixed number of round trips
+ * whatever the number of candidates: the learner profile, the candidates, then the rules
+ * and the offers of all candidates together.
+ */
+import type { Graph } from '../platform/neo4j.js';
+import type { Principal } from '../platform/auth.js';
+import { AppError } from '../platform/errors.js';
+import { openLearner, type LearnerPass } from '../learners/gate.js';
+import { checkDate } from '../catalogue/service.js';
+import { URN_PATTERN, isLevel, levelRank, type LearnerCredit, type Level, type Unit } from '../catalogue/model.js';
+import { AGE_BANDS, REGIONS, type AgeBand } from './generator.js';
+import { findCandidates, learnerProfile, offeredUnits, rulesForQualifications, unitsByUrn, type OfferingProvider } from './repository.js';
+import { plannedCredits, rankRoutes, type CombinedRoute, type RankedRoute, type RouteCandidate, type UnreachableRoute } from './ranking.js';
+
+export const DEFAULT_ROUTE_LIMIT = 10;
+export const MAX_ROUTE_LIMIT = 50;
+/** Most planned units a what-if may carry. */
+export const MAX_PLANNED_UNITS = 100;
+/** Candidates handed to the optimiser: the best by a rough count, a few times the page asked for. */
+const candidatePool = (limit: number) => Math.min(100, Math.max(30, 3 * limit));
+
+export interface RouteFilters {
+  /** Exactly this level (sets both ends of the range). */
+  level?: string;
+  minLevel?: string;
+  maxLevel?: string;
+  /** Occupation code: only qualifications leading to it, including ones with no credit yet. */
+  occupation?: string;
+  /** Only units offered by a provider in this region on the date, and qualifications with such a unit. */
+  region?: string;
+  /** Only qualifications the learner is eligible to have funded (by age band and level). */
+  funded?: boolean;
+  /** What-if without a learner: the age band the funding filter uses. */
+  ageBand?: string;
+  /** Evaluation date YYYY-MM-DD; default today. */
+  date?: string;
+  limit?: number;
+}
+
+export interface AppliedFilters {
+  minLevel: Level | null;
+  maxLevel: Level | null;
+  occupation: string | null;
+  region: string | null;
+  funded: boolean;
+  ageBand: AgeBand | null;
+  date: string;
+  limit: number;
+}
+
+export type RouteUnit = Unit & { providers: OfferingProvider[] };
+
+export interface RouteView extends Omit<RankedRoute, 'unitsToTake'> {
+  unitsToTake: RouteUnit[];
+  occupations: string[];
+}
+
+export interface RoutesView {
+  uln: string | null;
+  scope: LearnerPass['scope'] | null;
+  filters: AppliedFilters;
+  plannedUnits: Unit[];
+  /** Candidate qualifications the optimiser was run on. */
+  candidates: number;
+  routes: RouteView[];
+  unreachable: UnreachableRoute[];
+  combined: CombinedRoute[];
+}
+
+const bad = (field: string, message: string, code = 'VALIDATION') => new AppError(400, code, message, { field });
+
+function levelField(value: string | undefined, field: string): Level | null {
+  if (value === undefined) return null;
+  if (!isLevel(value)) throw bad(field, `${field} must be one of E1, E2, E3, 1 to 8; got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Check the filters and say which apply; every problem names its field. */
+export function checkFilters(f: RouteFilters): Omit<AppliedFilters, 'ageBand'> & { ageBand: AgeBand | null } {
+  const date = checkDate(f.date);
+  const exact = levelField(f.level, 'level');
+  let minLevel = levelField(f.minLevel, 'minLevel');
+  let maxLevel = levelField(f.maxLevel, 'maxLevel');
+  if (exact !== null) {
+    if ((minLevel !== null && minLevel !== exact) || (maxLevel !== null && maxLevel !== exact)) throw bad('level', 'give either level or minLevel/maxLevel, not both');
+    minLevel = maxLevel = exact;
+  }
+  if (minLevel !== null && maxLevel !== null && levelRank(minLevel) > levelRank(maxLevel)) throw bad('minLevel', `minLevel ${minLevel} is above maxLevel ${maxLevel}`);
+  if (f.region !== undefined && !(REGIONS as readonly string[]).includes(f.region)) throw bad('region', `region must be one of: ${REGIONS.join(', ')}; got ${JSON.stringify(f.region)}`);
+  if (f.occupation !== undefined && !/^[A-Za-z0-9._-]{1,40}$/.test(f.occupation)) throw bad('occupation', `an occupation code is 1 to 40 letters, digits, dots, dashes or underscores; got ${JSON.stringify(f.occupation)}`);
+  if (f.ageBand !== undefined && !(AGE_BANDS as readonly string[]).includes(f.ageBand)) throw bad('ageBand', `ageBand must be one of: ${AGE_BANDS.join(', ')}; got ${JSON.stringify(f.ageBand)}`);
+  const limit = f.limit ?? DEFAULT_ROUTE_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ROUTE_LIMIT) throw bad('limit', `limit must be a whole number from 1 to ${MAX_ROUTE_LIMIT}`);
+  return {
+    minLevel, maxLevel, occupation: f.occupation ?? null, region: f.region ?? null, funded: f.funded === true,
+    ageBand: (f.ageBand as AgeBand | undefined) ?? null, date, limit,
+  };
+}
+
+/** Credits that can count on the date: the units they stand for start the candidate search. */
+function heldUrns(credits: LearnerCredit[], date: string): string[] {
+  return [...new Set(credits.filter((c) => c.status !== 'withdrawn' && c.awardDate <= date).map((c) => c.urn))].sort();
+}
+
+/** The search itself, for credits already read and filters already checked. */
+export async function searchRoutes(graph: Graph, credits: LearnerCredit[], filters: AppliedFilters): Promise<Omit<RoutesView, 'uln' | 'scope' | 'plannedUnits'>> {
+  const { date, region } = filters;
+  const rows = await findCandidates(graph, {
+    heldUrns: heldUrns(credits, date),
+    occupation: filters.occupation,
+    minLevelRank: filters.minLevel === null ? null : levelRank(filters.minLevel),
+    maxLevelRank: filters.maxLevel === null ? null : levelRank(filters.maxLevel),
+    ageBand: filters.funded ? filters.ageBand : null,
+    region,
+    date,
+    limit: candidatePool(filters.limit),
+  });
+  const qans = rows.map((r) => r.qan);
+  const [rules, offers] = await Promise.all([rulesForQualifications(graph, qans), offeredUnits(graph, qans, region, date)]);
+  const candidates: RouteCandidate[] = qans.flatMap((qan) => {
+    const r = rules.get(qan);
+    if (!r) return [];
+    const offered = offers.get(qan) ?? new Map();
+    const available = region !== null ? [...offered.keys()] : [...new Set(r.qualification.groups.flatMap((g) => g.units))];
+    return [{ ...r, available: available.sort() }];
+  });
+  const ranked = rankRoutes({ candidates, credits, date, combineTop: Math.min(10, filters.limit) });
+  const occupationsOf = new Map(rows.map((r) => [r.qan, [...r.occupations].sort()]));
+  const routes = ranked.routes.slice(0, filters.limit).map((route): RouteView => ({
+    ...route,
+    unitsToTake: route.unitsToTake.map((u) => ({ ...u, providers: offers.get(route.qan)?.get(u.urn) ?? [] })),
+    occupations: occupationsOf.get(route.qan) ?? [],
+  }));
+  return { filters, candidates: candidates.length, routes, unreachable: ranked.unreachable, combined: ranked.combined };
+}
+
+function needsAgeBand(filters: ReturnType<typeof checkFilters>, ageBand: AgeBand | null, field: string): AppliedFilters {
+  if (filters.funded && ageBand === null) {
+    throw new AppError(422, 'AGE_BAND_UNKNOWN', 'the funding filter needs the learner\'s age band, and it is not known', { field });
+  }
+  return { ...filters, ageBand };
+}
+
+/** OCF 06 for a learner: their ranked routes, through the learner gate. */
+export async function learnerRoutes(graph: Graph, principal: Principal, uln: string, raw: RouteFilters): Promise<RoutesView> {
+  const checked = checkFilters({ ...raw, ageBand: undefined });
+  const pass = await openLearner(graph, principal, uln, 'routes');
+  const profile = await learnerProfile(graph, uln, pass.onlyAo, checked.date);
+  const filters = needsAgeBand(checked, profile.ageBand, 'funded');
+  return { uln, scope: pass.scope, plannedUnits: [], ...(await searchRoutes(graph, profile.credits, filters)) };
+}
+
+export interface WhatIfRequest {
+  uln?: string;
+  plannedUnits: string[];
+  filters?: RouteFilters;
+}
+
+/**
+ * OCF 06 what-if: the learner's credits (when a ULN is given) plus planned units, as if
+ * awarded on the date; or planned units alone. `principal` is needed only with a ULN.
+ */
+export async function whatIfRoutes(graph: Graph, principal: Principal | undefined, body: WhatIfRequest): Promise<RoutesView> {
+  const raw = body.filters ?? {};
+  if (body.uln !== undefined && raw.ageBand !== undefined) throw bad('filters.ageBand', 'with a learner the age band is the learner\'s own; leave filters.ageBand out');
+  const checked = checkFilters(raw);
+  if (body.plannedUnits.length > MAX_PLANNED_UNITS) throw bad('plannedUnits', `at most ${MAX_PLANNED_UNITS} planned units`);
+  body.plannedUnits.forEach((urn, i) => {
+    if (!URN_PATTERN.test(urn)) throw bad(`plannedUnits[${i}]`, `a unit reference number looks like J/617/2480; got ${JSON.stringify(urn)}`, 'INVALID_URN');
+  });
+  const urns = [...new Set(body.plannedUnits)];
+  if (body.uln === undefined && urns.length === 0 && checked.occupation === null) {
+    throw bad('plannedUnits', 'without a learner, give planned units or an occupation to start from');
+  }
+  let credits: LearnerCredit[] = [];
+  let ageBand = checked.ageBand;
+  let pass: LearnerPass | null = null;
+  if (body.uln !== undefined) {
+    if (!principal) throw new AppError(401, 'UNAUTHORIZED', 'sign in first: a what-if for a learner needs a bearer token', undefined, { 'www-authenticate': 'Bearer' });
+    pass = await openLearner(graph, principal, body.uln, 'routes what-if');
+    const profile = await learnerProfile(graph, body.uln, pass.onlyAo, checked.date);
+    credits = profile.credits;
+    ageBand = profile.ageBand;
+  }
+  const filters = needsAgeBand(checked, ageBand, body.uln === undefined ? 'filters.ageBand' : 'filters.funded');
+  const units = await unitsByUrn(graph, urns);
+  const unknown = body.plannedUnits.findIndex((urn) => !units.has(urn));
+  if (unknown >= 0) throw bad(`plannedUnits[${unknown}]`, `no unit has URN ${body.plannedUnits[unknown]}`, 'UNIT_NOT_FOUND');
+  const planned = urns.map((u) => units.get(u)!).sort((a, b) => (a.urn < b.urn ? -1 : 1));
+  const all = [...credits, ...plannedCredits(planned, filters.date)];
+  return { uln: body.uln ?? null, scope: pass?.scope ?? null, plannedUnits: planned, ...(await searchRoutes(graph, all, filters)) };
+}
