@@ -55,7 +55,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
     logger: loggerOptions(config.logLevel),
     bodyLimit: 1024 * 1024,
     // Record-link tokens (signed JWTs, about 400 characters) travel as a path parameter.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -179,6 +179,17 @@ export async function offeredUnits(graph: Graph, qans: string[], region: string 
   return out;
 }
 
+/**
+ * Who offers each of a few units on the date (optionally in one region), at most `max` per
+ * unit, in UKPRN order of those read. For the units a page of routes asks the learner to
+ * take: reading every offer of every candidate's units costs seconds on a full catalogue.
+ */
+export async function unitProviders(graph: Graph, urns: string[], region: string | null, date: string, max: number): Promise<Map<string, OfferingProvider[]>> {
+  if (urns.length === 0) return new Map();
+  const rows = await graph.read<{ urn: string; providers: OfferingProvider[] }>('pathways/unit-providers', { urns, region, date, max });
+  return new Map(rows.map((r) => [r.urn, [...r.providers].sort((a, b) => a.ukprn.localeCompare(b.ukprn))]));
+}
+
 /** Catalogue units by URN (for planned units); unknown URNs are left out. */
 export async function unitsByUrn(graph: Graph, urns: string[]): Promise<Map<string, Unit>> {
   if (urns.length === 0) return new Map();

@@ -12,10 +12,12 @@ import { openLearner, type LearnerPass } from '../learners/gate.js';
 import { checkDate } from '../catalogue/service.js';
 import { URN_PATTERN, isLevel, levelRank, type LearnerCredit, type Level, type Unit } from '../catalogue/model.js';
 import { AGE_BANDS, REGIONS, type AgeBand } from './generator.js';
-import { findCandidates, learnerProfile, offeredUnits, rulesForQualifications, unitsByUrn, type OfferingProvider } from './repository.js';
+import { findCandidates, learnerProfile, offeredUnits, rulesForQualifications, unitProviders, unitsByUrn, type OfferingProvider } from './repository.js';
 import { plannedCredits, rankRoutes, type CombinedRoute, type RankedRoute, type RouteCandidate, type UnreachableRoute } from './ranking.js';
 
 export const DEFAULT_ROUTE_LIMIT = 10;
+/** Providers listed per unit to take when no region is chosen (all of them with a region). */
+export const MAX_PROVIDERS_LISTED = 10;
 export const MAX_ROUTE_LIMIT = 50;
 /** Most planned units a what-if may carry. */
 export const MAX_PLANNED_UNITS = 100;
@@ -119,19 +121,29 @@ export async function searchRoutes(graph: Graph, credits: LearnerCredit[], filte
     limit: candidatePool(filters.limit),
   });
   const qans = rows.map((r) => r.qan);
-  const [rules, offers] = await Promise.all([rulesForQualifications(graph, qans), offeredUnits(graph, qans, region, date)]);
+  // With a region, what is offered there decides what may be taken, so every candidate's
+  // offers are read. Without one every unit may be taken, and only the units of the routes
+  // shown need their providers: reading all offers of all candidates would cost seconds.
+  const [rules, offers] = await Promise.all([
+    rulesForQualifications(graph, qans),
+    region !== null ? offeredUnits(graph, qans, region, date) : Promise.resolve(null),
+  ]);
   const candidates: RouteCandidate[] = qans.flatMap((qan) => {
     const r = rules.get(qan);
     if (!r) return [];
-    const offered = offers.get(qan) ?? new Map();
-    const available = region !== null ? [...offered.keys()] : [...new Set(r.qualification.groups.flatMap((g) => g.units))];
+    const available = offers !== null ? [...(offers.get(qan) ?? new Map()).keys()] : [...new Set(r.qualification.groups.flatMap((g) => g.units))];
     return [{ ...r, available: available.sort() }];
   });
   const ranked = rankRoutes({ candidates, credits, date, combineTop: Math.min(10, filters.limit) });
   const occupationsOf = new Map(rows.map((r) => [r.qan, [...r.occupations].sort()]));
-  const routes = ranked.routes.slice(0, filters.limit).map((route): RouteView => ({
+  const shown = ranked.routes.slice(0, filters.limit);
+  const nearby = offers === null
+    ? await unitProviders(graph, [...new Set(shown.flatMap((r) => r.unitsToTake.map((u) => u.urn)))].sort(), null, date, MAX_PROVIDERS_LISTED)
+    : null;
+  const providersFor = (qan: string, urn: string): OfferingProvider[] => (offers !== null ? offers.get(qan)?.get(urn) ?? [] : nearby?.get(urn) ?? []);
+  const routes = shown.map((route): RouteView => ({
     ...route,
-    unitsToTake: route.unitsToTake.map((u) => ({ ...u, providers: offers.get(route.qan)?.get(u.urn) ?? [] })),
+    unitsToTake: route.unitsToTake.map((u) => ({ ...u, providers: providersFor(route.qan, u.urn) })),
     occupations: occupationsOf.get(route.qan) ?? [],
   }));
   return { filters, candidates: candidates.length, routes, unreachable: ranked.unreachable, combined: ranked.combined };
