@@ -25,6 +25,7 @@ import { graphqlPlugin } from './graphql.js';
 import { catalogueRoutes } from './catalogue/routes.js';
 import { learnerRoutes } from './learners/routes.js';
 import { pathwaysRoutes } from './pathways/routes.js';
+import { analyticsRoutes } from './analytics/routes.js';
 
 export interface AppDeps {
   graph: Graph;
@@ -126,6 +127,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
         { name: 'catalogue', description: 'Qualifications, rules of combination (OCF 04) and credit check (OCF 05)' },
         { name: 'learners', description: 'The learner register, ULN verification (OCF 11), the learner record (OCF 03), availability (OCF 07) and data challenges (OCF 08)' },
         { name: 'pathways', description: 'Routes to achievement (OCF 06): ranked routes, what-if' },
+        { name: 'analytics', description: "The analysts' read-only Cypher console" },
         { name: 'graphql', description: 'The GraphQL API at /graphql' },
       ],
     },
@@ -139,6 +141,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
   await app.register(catalogueRoutes);
   await app.register(learnerRoutes);
   await app.register(pathwaysRoutes);
+  await app.register(analyticsRoutes, { timeoutMs: config.analyticsTimeoutMs, maxRows: config.analyticsMaxRows });
 
   return app;
 }

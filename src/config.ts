@@ -40,6 +40,10 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The sender of every message. */
   mailFrom: string;
+  /** Time limit of one analyst query, ms. */
+  analyticsTimeoutMs: number;
+  /** Most rows in an analyst query's answer. */
+  analyticsMaxRows: number;
 }
 
 export class ConfigError extends Error {
@@ -140,6 +144,8 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemo: bool('SEED_DEMO', true),
     smtpUrl: url('SMTP_URL', undefined, ['smtp', 'smtps']),
     mailFrom: text('MAIL_FROM', 'Personal Learning Record service <no-reply@plr.invalid>'),
+    analyticsTimeoutMs: int('ANALYTICS_TIMEOUT_MS', 10_000, 100, 600_000),
+    analyticsMaxRows: int('ANALYTICS_MAX_ROWS', 1_000, 1, 100_000),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);
