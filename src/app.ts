@@ -14,7 +14,9 @@ import { AppError } from './platform/errors.js';
 import { loggerOptions } from './platform/logging.js';
 import { createGraph, type Graph } from './platform/neo4j.js';
 import { createRedis } from './platform/redis.js';
-import { TokenService } from './platform/auth.js';
+import type { Tokens } from './platform/auth.js';
+import { KeyRing } from './identity/keys.js';
+import { activeSubjectCheck, identityAdminRoutes, type IdentityRouteOptions } from './identity/identity-routes.js';
 import { createMailer, type Mailer } from './platform/mail.js';
 import { guard } from './platform/guard.js';
 import { JobQueue } from '../importers/queue.js';
@@ -32,7 +34,7 @@ export interface AppDeps {
   mailer: Mailer;
   redis: Redis;
   redisCheck: Redis;
-  tokens: TokenService;
+  tokens: Tokens;
   jobs: JobQueue;
 }
 
@@ -51,7 +53,12 @@ const VERSION = '0.1.0';
  * Build the app. Anything not passed in `given` is created here and closed with the app;
  * what is passed stays the caller's to close.
  */
-export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'redisCheck'>> = {}): Promise<App> {
+export interface AppOptions {
+  /** Tests only: a clock and cheaper settings for identity. */
+  identity?: IdentityRouteOptions;
+}
+
+export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'redisCheck'>> = {}, options: AppOptions = {}): Promise<App> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
     bodyLimit: 1024 * 1024,
@@ -68,7 +75,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
   // Readiness gets a connection of its own that fails fast instead of queueing commands.
   const redisCheck = createRedis(config, 'check');
   owned.push(async () => redisCheck.disconnect());
-  const tokens = given.tokens ?? (await TokenService.create(config));
+  const tokens = given.tokens ?? (await KeyRing.create(config));
   const jobs = given.jobs ?? new JobQueue(redis, config.queuePrefix);
   if (!given.jobs) owned.unshift(() => jobs.close());
 
@@ -110,6 +117,8 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
   });
 
   await app.register(guard, { tokens });
+  // Before any route plugin: a hook applies only to routes registered after it.
+  await app.register(activeSubjectCheck);
 
   await app.register(swagger, {
     openapi: {
@@ -123,7 +132,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       tags: [
         { name: 'operations', description: 'Health, workers and service operation' },
-        { name: 'identity', description: 'Tokens and keys (OCF 09)' },
+        { name: 'identity', description: 'Organisations, users, API clients, tokens and keys (OCF 09)' },
         { name: 'catalogue', description: 'Qualifications, rules of combination (OCF 04) and credit check (OCF 05)' },
         { name: 'learners', description: 'The learner register, ULN verification (OCF 11), the learner record (OCF 03), availability (OCF 07) and data challenges (OCF 08)' },
         { name: 'pathways', description: 'Routes to achievement (OCF 06): ranked routes, what-if' },
@@ -137,6 +146,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
   await app.register(graphqlPlugin);
   await app.register(healthRoutes);
   await app.register(identityRoutes);
+  await app.register(identityAdminRoutes, options.identity ?? {});
   await app.register(operationsRoutes, { prefix: '/operations' });
   await app.register(catalogueRoutes);
   await app.register(learnerRoutes);

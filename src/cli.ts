@@ -13,7 +13,8 @@ import { runServer, stopOnSignals } from './server.js';
 import { runCatalogueLoad } from './catalogue/load.js';
 import { runLearnerLoad } from './learners/register/load.js';
 import { seedDemo, type SeedReport } from './operations/seed.js';
-import { isRole, ROLES, TokenService } from './platform/auth.js';
+import { isRole, ROLES } from './platform/auth.js';
+import { KeyRing } from './identity/keys.js';
 
 const USAGE = `plr <command> [options]
 
@@ -179,7 +180,7 @@ async function main(argv: string[]): Promise<number> {
         console.error('--minutes must be a number from 1 to 1440');
         return 2;
       }
-      const tokens = await TokenService.create(config);
+      const tokens = await KeyRing.create(config);
       console.log(await tokens.issue({
         subject: `cli-${role}`,
         roles: [role],

@@ -100,6 +100,13 @@ export async function loadSigningKey(config: Config): Promise<SigningKey> {
   return keyFromJwk(jwk);
 }
 
+/** What the app needs of a token issuer: TokenService (one key) and KeyRing (rotating keys) both fit. */
+export interface Tokens {
+  issue(claims: TokenClaims): Promise<string>;
+  verify(token: string): Promise<Principal>;
+  publicJwks(): { keys: JWK[] };
+}
+
 export class TokenError extends Error {
   constructor(message: string) {
     super(message);

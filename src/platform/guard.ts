@@ -5,7 +5,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorBody, forbidden, unauthorized } from './errors.js';
-import { type Principal, type Role, type TokenService, TokenError } from './auth.js';
+import { type Principal, type Role, type Tokens, TokenError } from './auth.js';
 
 export type Access = { public: true } | { roles: readonly Role[] };
 
@@ -32,7 +32,7 @@ export const access = {
 const SELF_GUARDED_PREFIXES = ['/docs'];
 
 /** The caller from the Authorization header, or undefined without one; throws on a bad token. */
-export async function authenticate(request: FastifyRequest, tokens: TokenService): Promise<Principal | undefined> {
+export async function authenticate(request: FastifyRequest, tokens: Tokens): Promise<Principal | undefined> {
   const header = request.headers.authorization;
   if (header === undefined) return undefined;
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
@@ -50,7 +50,7 @@ export function hasRole(principal: Principal | undefined, roles: readonly Role[]
 }
 
 export const guard = fp(
-  async (app: FastifyInstance, opts: { tokens: TokenService }) => {
+  async (app: FastifyInstance, opts: { tokens: Tokens }) => {
     app.addHook('onRoute', (route) => {
       if (route.url === '/graphql' || route.url === '/graphiql') {
         // GraphQL's own routes are described by its SDL, not by OpenAPI.
