@@ -12,11 +12,13 @@
  */
 import t from 'tap';
 import fc from 'fast-check';
-import { optimiseRoute, minSumAtLeast, minSumAtLeastWithCount } from '../../src/pathways/optimiser.js';
+import { optimiseRoute, minSumAtLeast } from '../../src/pathways/optimiser.js';
 import type { RouteInput, RouteResult } from '../../src/pathways/optimiser.js';
 import { evaluate } from '../../src/catalogue/roc.js';
 import type { Evaluation } from '../../src/catalogue/roc.js';
-import type { LearnerCredit, Level, Qualification, Unit } from '../../src/catalogue/model.js';
+import type { LearnerCredit, Level, Qualification, RuleGroup, Unit } from '../../src/catalogue/model.js';
+import { generateCatalogue } from '../../src/catalogue/generator.js';
+import { generateAchievements, generateLearners } from '../../src/learners/generator.js';
 
 const SEED = process.env.ROUTE_SEED ? Number(process.env.ROUTE_SEED) : 20_240_615;
 const RUNS = process.env.ROUTE_RUNS ? Number(process.env.ROUTE_RUNS) : 1500;
@@ -93,9 +95,9 @@ const catalogueArb = fc.tuple(
 
 const groupArb = fc
   .record({
-    units: fc.subarray(POOL, { minLength: 1, maxLength: 5 }),
-    mandatory: fc.integer({ min: 0, max: 5 }).map((x) => x === 0),
-    minCredits: opt(fc.integer({ min: 1, max: 9 }), 0.6),
+    units: fc.subarray(POOL, { minLength: 2, maxLength: 5 }),
+    mandatory: fc.integer({ min: 0, max: 4 }).map((x) => x === 0),
+    minCredits: opt(fc.integer({ min: 1, max: 7 }), 0.6),
     capAbove: opt(fc.integer({ min: -1, max: 5 }), 0.3),
     minUnits: opt(fc.integer({ min: 1, max: 2 }), 0.2),
     unitsAbove: opt(fc.integer({ min: 0, max: 2 }), 0.2),
@@ -109,7 +111,7 @@ const groupArb = fc
 const qualificationArb = fc
   .record({
     groups: fc.array(groupArb, { minLength: 1, maxLength: 3 }),
-    totalCredits: fc.integer({ min: 1, max: 14 }),
+    totalCredits: fc.integer({ min: 1, max: 11 }),
     minCreditsAtLevel: opt(fc.record({ level: fc.constantFrom<Level>('2', '3'), credits: fc.integer({ min: 1, max: 8 }) }), 0.3),
     barred: fc.array(fc.subarray([...POOL, OUTSIDE], { minLength: 2, maxLength: 3 }), { maxLength: 2 }),
     equivalences: fc.array(fc.record({ from: fc.constantFrom(...POOL, OUTSIDE, UNKNOWN), to: fc.constantFrom(...POOL) }), { maxLength: 2 }),
@@ -122,21 +124,18 @@ const qualificationArb = fc
     groups: r.groups.map((g, i) => ({ id: `G${i}`, title: `Group ${i}`, ...g })),
   }));
 
+const creditDraftArb = fc.record({
+  urn: fc.constantFrom(...POOL, ...POOL, OUTSIDE, UNKNOWN),
+  status: fc.constantFrom<LearnerCredit['status']>('active', 'active', 'active', 'challenged', 'withdrawn'),
+  yearsAgo: fc.constantFrom(-1, 0, 0, 1, 1, 2, 4),
+  credit: fc.integer({ min: 1, max: 6 }),
+  level: fc.constantFrom<Level>('1', '2', '3'),
+});
+type CreditDraft = typeof creditDraftArb extends fc.Arbitrary<infer T> ? T : never;
+// One case in five has no learner credits at all.
 const creditsArb = fc.oneof(
-  { arbitrary: fc.constant([]), weight: 1 },
-  {
-    arbitrary: fc.array(
-      fc.record({
-        urn: fc.constantFrom(...POOL, ...POOL, OUTSIDE, UNKNOWN),
-        status: fc.constantFrom<LearnerCredit['status']>('active', 'active', 'active', 'challenged', 'withdrawn'),
-        yearsAgo: fc.constantFrom(-1, 0, 0, 1, 1, 2, 4),
-        credit: fc.integer({ min: 1, max: 6 }),
-        level: fc.constantFrom<Level>('1', '2', '3'),
-      }),
-      { minLength: 1, maxLength: 5 },
-    ),
-    weight: 4,
-  },
+  { arbitrary: fc.constant<CreditDraft[]>([]), weight: 1 },
+  { arbitrary: fc.array(creditDraftArb, { minLength: 1, maxLength: 5 }), weight: 4 },
 );
 
 const caseArb = fc
@@ -147,9 +146,12 @@ const caseArb = fc
     exemptions: fc.subarray(['Prior', 'Overseas']),
     globalEquivalences: fc.array(fc.record({ from: fc.constantFrom(...POOL), to: fc.constantFrom(...POOL) }), { maxLength: 1 }),
     date: fc.constantFrom(...DATE_CHOICES),
-    available: fc.subarray([...POOL, OUTSIDE, UNKNOWN], { maxLength: 10 }),
+    // Each of the 10 URNs is available with the case's own probability (mostly high).
+    density: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 70, max: 100 }), fc.integer({ min: 70, max: 100 })),
+    draws: fc.array(fc.integer({ min: 0, max: 99 }), { minLength: 10, maxLength: 10 }),
     repeat: fc.boolean(),
   })
+  .map(({ density, draws, ...r }) => ({ ...r, available: [...POOL, OUTSIDE, UNKNOWN].filter((_, i) => draws[i] < density) }))
   .map((r): RouteInput => ({
     qualification: r.qualification,
     units: new Map(r.units.map((u) => [u.urn, u])),
@@ -221,7 +223,9 @@ t.test(`the optimiser agrees with the brute-force oracle (seed ${SEED}, ${RUNS} 
       const q = input.qualification;
       if (input.credits.length === 0) seen.emptyLearner++;
       if (res.skipped.some((s) => s.reason === 'already-held')) seen.heldAvailable++;
-      if (q.validityYears !== undefined && input.credits.some((c) => c.status !== 'withdrawn' && c.awardDate <= `${Number(input.date.slice(0, 4)) - q.validityYears}${input.date.slice(4)}`)) seen.expired++;
+      const years = q.validityYears;
+      const cutoff = years === undefined ? null : `${Number(input.date.slice(0, 4)) - years}${input.date.slice(4)}`;
+      if (cutoff !== null && input.credits.some((c) => c.status !== 'withdrawn' && c.awardDate <= cutoff)) seen.expired++;
       if (!res.reachable) {
         seen.unreachable++;
         if (res.reason === 'no-units-available') seen.noUnits++;
@@ -308,35 +312,224 @@ t.test('with a tiny node bound the answer is still sound, and says when it is no
   t.ok(cut >= 10, `cases cut by the bound: ${cut}`);
 });
 
-t.test('minSumAtLeast and minSumAtLeastWithCount agree with enumeration', async (t) => {
-  const brute = (values: number[], target: number, count: number) => {
+t.test('minSumAtLeast agrees with enumeration', async (t) => {
+  const brute = (values: number[], target: number) => {
     let best = Infinity;
     for (let mask = 0; mask < 1 << values.length; mask++) {
-      let sum = 0;
-      let k = 0;
-      values.forEach((v, i) => {
-        if (mask & (1 << i)) (sum += v), k++;
-      });
-      if (sum >= target && k >= count) best = Math.min(best, sum);
+      const sum = values.reduce((s, v, i) => (mask & (1 << i) ? s + v : s), 0);
+      if (sum >= target) best = Math.min(best, sum);
     }
     return best;
   };
   let runs = 0;
   fc.assert(
-    fc.property(
-      fc.array(fc.integer({ min: 1, max: 70 }), { maxLength: 8 }),
-      fc.integer({ min: -3, max: 150 }),
-      fc.integer({ min: 0, max: 3 }),
-      (values, target, count) => {
-        runs++;
-        if (minSumAtLeast(values, target) !== brute(values, target, 0)) return false;
-        // With a unit count the answer may be clamped low, but only when the true one is large.
-        const withCount = minSumAtLeastWithCount(values, target, count);
-        const truth = brute(values, target, count);
-        return withCount === truth || (withCount < truth && withCount >= Math.max(0, target) + 70);
-      },
-    ),
+    fc.property(fc.array(fc.integer({ min: 1, max: 70 }), { maxLength: 9 }), fc.integer({ min: -3, max: 200 }), (values, target) => {
+      runs++;
+      return minSumAtLeast(values, target) === brute(values, target);
+    }),
     { numRuns: 1000, seed: SEED + 3 },
   );
   t.equal(runs, 1000);
+});
+
+// ----------------------------------------------------------------------------------------
+// Many small units and caps: ties on credit, where the fewest units and then the URNs decide
+// ----------------------------------------------------------------------------------------
+
+const tieCaseArb = fc
+  .record({
+    credits: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: POOL.length, maxLength: POOL.length }),
+    high: fc.array(fc.boolean(), { minLength: POOL.length, maxLength: POOL.length }),
+    split: fc.integer({ min: 1, max: POOL.length - 1 }),
+    cap: opt(fc.integer({ min: 2, max: 8 }), 0.5),
+    maxUnits: opt(fc.integer({ min: 1, max: 3 }), 0.3),
+    minA: fc.integer({ min: 0, max: 6 }),
+    total: fc.integer({ min: 2, max: 14 }),
+    level: opt(fc.integer({ min: 1, max: 6 }), 0.3),
+    shared: fc.boolean(),
+    held: fc.subarray(POOL, { maxLength: 2 }),
+  })
+  .map((r): RouteInput => {
+    const units = POOL.map((urn, i): Unit => ({ urn, title: `Unit ${i + 1}`, credit: r.credits[i], level: r.high[i] ? '3' : '2' }));
+    const a = POOL.slice(0, r.split);
+    const b = POOL.slice(r.split);
+    return {
+      qualification: {
+        qan: '601/0000/2', title: 'Tie Certificate', level: '2', aoUkprn: '10000001', operationalStart: '2010-01-01',
+        groups: [
+          { id: 'A', title: 'Group A', mandatory: false, units: r.shared ? [...a, b[0]] : a, minCredits: r.minA || undefined, maxUnits: r.maxUnits },
+          { id: 'B', title: 'Group B', mandatory: false, units: b, maxCredits: r.cap },
+        ],
+        totalCredits: r.total,
+        minCreditsAtLevel: r.level === undefined ? undefined : { level: '3', credits: r.level },
+        barred: [], equivalences: [], exemptions: [],
+      },
+      units: new Map(units.map((u) => [u.urn, u])),
+      credits: r.held.map((urn, i) => ({ id: `t${i}`, urn, credit: 1, level: '2', awardDate: '2023-01-01', status: 'active' })),
+      date: '2024-06-15',
+      available: POOL,
+    };
+  });
+
+t.test(`ties on credit are broken by units, then URNs, as the oracle does (seed ${SEED})`, async (t) => {
+  let ties = 0;
+  fc.assert(
+    fc.property(tieCaseArb, (input) => {
+      const res = optimiseRoute(input);
+      const truth = oracle(input);
+      if (!res.exhaustive) throw new Error('small case not exhaustive');
+      if (res.reachable !== (truth.route !== null)) throw new Error('reachability differs');
+      if (truth.ties > 1) ties++;
+      if (!res.reachable || !truth.route) return;
+      const want = truth.route.map((u) => u.urn).sort().join();
+      if (res.add.map((u) => u.urn).join() !== want) throw new Error(`optimiser ${res.add.map((u) => u.urn)}, oracle ${want}`);
+    }),
+    { numRuns: 1000, seed: SEED + 4 },
+  );
+  t.ok(ties >= 200, `cases with several cheapest routes: ${ties}`);
+});
+
+// ----------------------------------------------------------------------------------------
+// Realistic sizes: the search stays exhaustive and small
+// ----------------------------------------------------------------------------------------
+
+t.test('generated catalogue and learners: every route is proven, with few nodes', async (t) => {
+  const catalogue = generateCatalogue({ seed: 11, units: 3000, qualifications: 300 });
+  const units = new Map(catalogue.units.map((u) => [u.urn, u]));
+  const learners = generateLearners({ seed: 11, count: 40, referenceDate: '2026-11-01' });
+  const records = generateAchievements({ seed: 11, learners, catalogue, referenceDate: '2026-11-01' });
+  const creditsOf = new Map<string, LearnerCredit[]>();
+  for (const a of records) {
+    const list = creditsOf.get(a.uln) ?? [];
+    list.push({
+      id: `${a.aoUkprn}:${a.recordId}`, urn: a.urn, credit: a.credit, level: a.level, awardDate: a.awardDate,
+      status: a.status === 'withdrawn' ? 'withdrawn' : a.underChallenge ? 'challenged' : 'active',
+    });
+    creditsOf.set(a.uln, list);
+  }
+  // The largest qualifications; each learner may take most of their units (not always every
+  // mandatory one) and some unrelated ones.
+  const size = (q: Qualification) => q.groups.reduce((s, g) => s + g.units.length, 0);
+  const quals = [...catalogue.qualifications].sort((a, b) => size(b) - size(a) || (a.qan < b.qan ? -1 : 1)).slice(0, 12);
+  const rnd = prng(5);
+  const counts = { runs: 0, reachable: 0, achieved: 0, mostNodes: 0, mostWork: 0, mostEvaluations: 0 };
+  for (const learner of learners.slice(0, 20)) {
+    const credits = creditsOf.get(learner.uln) ?? [];
+    for (const q of quals) {
+      const own = [...new Set(q.groups.flatMap((g) => g.units))];
+      const available = [...own.filter(() => rnd() < 0.9), ...catalogue.units.slice(0, 50).map((u) => u.urn)];
+      const res = optimiseRoute({ qualification: q, units, credits, globalEquivalences: catalogue.equivalences, date: '2026-11-01', available });
+      counts.runs++;
+      counts.mostNodes = Math.max(counts.mostNodes, res.stats.nodes);
+      counts.mostWork = Math.max(counts.mostWork, res.stats.nodes + res.stats.evaluatorNodes);
+      counts.mostEvaluations = Math.max(counts.mostEvaluations, res.stats.evaluations);
+      if (!res.exhaustive) t.fail(`${q.qan} for ${learner.uln} not exhaustive: ${JSON.stringify(res.stats)}`);
+      if (res.reachable) {
+        counts.reachable++;
+        if (res.alreadyAchieved) counts.achieved++;
+        if (!res.evaluation.achieved) t.fail(`${q.qan} for ${learner.uln}: the route does not achieve it`);
+      }
+    }
+  }
+  t.comment(JSON.stringify(counts));
+  t.ok(counts.mostNodes <= 10_000, `most search nodes in one call: ${counts.mostNodes}`);
+  t.ok(counts.reachable >= counts.runs / 5, `reachable: ${counts.reachable} of ${counts.runs}`);
+});
+
+/** Small deterministic PRNG (mulberry32). */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = a;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A big qualification: 8 groups (a mandatory one of 6 units, then 40 to 60 units each) with
+ * credit minimums, some caps and unit bounds, `shared` units of each optional group also in
+ * another, barred pairs, equivalences, a level rule in most cases, an exemption; a learner with
+ * `held` credits; about 500 available units (every mandatory one, 90% of the rest).
+ */
+function bigCase(seed: number, shared: number, held: number): RouteInput {
+  const rnd = prng(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+  const urn = (i: number) => `${String.fromCharCode(65 + (i % 26))}/${String(100 + (i % 500)).padStart(3, '0')}/${String(i).padStart(4, '0')}`;
+  const units: Unit[] = [];
+  for (let i = 0; i < 600; i++) {
+    units.push({ urn: urn(i), title: `Unit ${i}`, level: pick<Level>(['1', '2', '2', '3', '3', '4']), credit: pick([1, 2, 3, 3, 4, 5, 6, 8, 10, 12]) });
+  }
+  const groups: RuleGroup[] = [];
+  let next = 0;
+  for (let g = 0; g < 8; g++) {
+    const size = g === 0 ? 6 : 40 + Math.floor(rnd() * 21);
+    const group: RuleGroup = { id: String.fromCharCode(65 + g), title: `Group ${g}`, mandatory: g === 0, units: units.slice(next, next + size).map((u) => u.urn) };
+    next += size;
+    if (g > 0) {
+      group.minCredits = 4 + Math.floor(rnd() * 12);
+      if (rnd() < 0.4) group.maxCredits = group.minCredits + 4 + Math.floor(rnd() * 10);
+      if (rnd() < 0.3) group.minUnits = 1 + Math.floor(rnd() * 3);
+      if (rnd() < 0.25) group.maxUnits = Math.max(group.minUnits ?? 1, 3 + Math.floor(rnd() * 3));
+    }
+    groups.push(group);
+  }
+  const all = groups.flatMap((g) => g.units);
+  for (const g of groups.slice(1)) {
+    for (const u of g.units.slice(0, shared)) {
+      const other = pick(groups.slice(1));
+      if (other !== g && !other.units.includes(u)) other.units.push(u);
+    }
+  }
+  const qualification: Qualification = {
+    qan: '600/1234/5', title: 'Big Diploma', level: '3', aoUkprn: '10000001', operationalStart: '2010-01-01',
+    totalCredits: 70 + Math.floor(rnd() * 50),
+    minCreditsAtLevel: rnd() < 0.6 ? { level: '3', credits: 20 + Math.floor(rnd() * 25) } : undefined,
+    groups,
+    barred: Array.from({ length: 4 }, () => [pick(all), pick(all)]),
+    equivalences: Array.from({ length: 3 }, () => ({ from: urn(550 + Math.floor(rnd() * 40)), to: pick(all) })),
+    exemptions: [{ name: 'First aid', group: 'B', credits: 3 }],
+    validityYears: 8,
+  };
+  const credits: LearnerCredit[] = [];
+  const taken = new Set<string>();
+  while (credits.length < held) {
+    const u = rnd() < 0.85 ? pick(all) : urn(Math.floor(rnd() * 600));
+    if (taken.has(u)) continue;
+    taken.add(u);
+    const unit = units.find((x) => x.urn === u)!;
+    credits.push({
+      id: `r${credits.length}`, urn: u, credit: unit.credit, level: unit.level,
+      status: rnd() < 0.05 ? 'withdrawn' : 'active', awardDate: `20${12 + Math.floor(rnd() * 12)}-05-15`,
+    });
+  }
+  const mandatory = new Set(groups[0].units);
+  return {
+    qualification, units: new Map(units.map((u) => [u.urn, u])), credits, exemptions: rnd() < 0.5 ? ['First aid'] : [],
+    date: '2024-06-01', available: units.filter((u) => mandatory.has(u.urn) || rnd() < 0.9).map((u) => u.urn),
+  };
+}
+
+t.test('8 groups of up to 60 units, up to 80 credits, ~500 available: exhaustive, bounded', async (t) => {
+  const seen = { runs: 0, reachable: 0, mostNodes: 0, mostWork: 0, mostEvaluations: 0 };
+  for (const [shared, held] of [[0, 0], [2, 20], [5, 40], [5, 80]]) {
+    for (let seed = 1; seed <= 8; seed++) {
+      const input = bigCase(seed, shared, held);
+      const res = optimiseRoute(input);
+      seen.runs++;
+      seen.mostNodes = Math.max(seen.mostNodes, res.stats.nodes);
+      seen.mostWork = Math.max(seen.mostWork, res.stats.nodes + res.stats.evaluatorNodes);
+      seen.mostEvaluations = Math.max(seen.mostEvaluations, res.stats.evaluations);
+      t.ok(res.exhaustive, `shared ${shared}, held ${held}, seed ${seed}: exhaustive (${JSON.stringify(res.stats)})`);
+      if (res.reachable) {
+        seen.reachable++;
+        t.ok(res.evaluation.achieved, 'the route achieves the qualification');
+      }
+    }
+  }
+  t.comment(JSON.stringify(seen));
+  t.ok(seen.mostNodes <= 25_000, `most search nodes in one call: ${seen.mostNodes}`);
+  t.ok(seen.reachable >= seen.runs / 2, `reachable: ${seen.reachable} of ${seen.runs}`);
 });
