@@ -93,8 +93,8 @@ t.test('POST /learners/verify: each answer code', async (t) => {
   t.equal((await verify({ ...SENT, uln: LOOP_A })).linkProblem, 'link-loop');
   t.equal((await verify({ ...SENT, uln: TOO_FAR })).linkProblem, 'link-too-long', `more than ${MAX_LINK_DEPTH} links: not confirmed`);
 
-  const invalid = await verify({ ...SENT, uln: '12345' });
-  t.same([invalid.code, invalid.ulnProblem], ['WSVRC006', 'not-ten-digits'], 'a malformed ULN is an answer, not bad input');
+  const leadingZero = await verify({ ...SENT, uln: '0123456789' });
+  t.same([leadingZero.code, leadingZero.ulnProblem], ['WSVRC006', 'leading-zero'], 'ten digits that break a ULN rule are an answer');
   t.equal((await verify({ ...SENT, uln: `${MASTER.slice(0, 9)}${(Number(MASTER[9]) + 1) % 10}` })).ulnProblem, 'check-digit');
   t.equal((await verify({ ...SENT, uln: '9999999999' })).ulnProblem, 'temporary');
 });
@@ -112,6 +112,9 @@ t.test('POST /learners/verify: bad input names the field; roles', async (t) => {
   const blank = await post({ ...SENT, uln: '  ' });
   t.equal(blank.statusCode, 400);
   t.same(blank.json().details.map((d: any) => [d.field, d.code]), [['uln', 'missing']], 'a blank ULN is a missing field');
+  const malformed = await post({ ...SENT, uln: '12345' });
+  t.equal(malformed.statusCode, 400, 'a ULN that is not even ten digits is bad input');
+  t.same(malformed.json().details.map((d: any) => [d.field, d.code]), [['uln', 'uln-malformed']]);
   const future = await post({ ...SENT, dateOfBirth: '2999-12-31' });
   t.equal(future.statusCode, 400);
   t.same(future.json().details.map((d: any) => [d.field, d.code]), [['dateOfBirth', 'date-in-future']]);
@@ -159,7 +162,7 @@ t.test('POST /learners/verify/batch: CSV in, CSV out', async (t) => {
     ['4', 'WSVRC003', ''],
     ['6', 'WSVRC004', ''],
     ['7', 'WSVRC005', ''],
-    ['8', 'WSVRC006', ''],
+    ['8', 'ROW_INVALID', ''],
     ['9', 'ROW_INVALID', ''],
     ['10', 'ROW_INVALID', ''],
     ['11', 'ROW_INVALID', ''],

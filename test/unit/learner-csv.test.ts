@@ -259,8 +259,10 @@ t.test('verification input: what is bad input and what is an answer', async (t) 
     t.equal(ok.ulnWellFormed, true);
   }
   const malformed = checkVerifyInput({ ...good, uln: '12345' }, TODAY);
-  t.ok(malformed.ok, 'a malformed ULN is not bad input');
-  if (malformed.ok) t.equal(malformed.ulnWellFormed, false);
+  t.same(malformed.ok ? [] : malformed.problems.map((p) => [p.field, p.code]), [['uln', 'uln-malformed']], 'a ULN that is not ten digits is bad input');
+  const ruleBroken = checkVerifyInput({ ...good, uln: '0123456789' }, TODAY);
+  t.ok(ruleBroken.ok, 'ten digits breaking a ULN rule are a question, answered WSVRC006');
+  if (ruleBroken.ok) t.equal(ruleBroken.ulnWellFormed, false);
 
   const codes = (raw: object) => {
     const r = checkVerifyInput({ ...good, ...raw }, TODAY);

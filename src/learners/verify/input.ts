@@ -15,7 +15,7 @@ import { ulnProblem } from '../uln.js';
 import { type SubmittedDetails, normaliseGender, normaliseName, parseDateOfBirth } from '../verify.js';
 
 export type VerifyInputField = 'uln' | 'givenName' | 'familyName' | 'dateOfBirth' | 'gender' | 'postcode';
-export type VerifyInputProblemCode = 'missing' | 'name-invalid' | 'date-invalid' | 'date-in-future' | 'gender-invalid';
+export type VerifyInputProblemCode = 'missing' | 'uln-malformed' | 'name-invalid' | 'date-invalid' | 'date-in-future' | 'gender-invalid';
 
 export interface VerifyInputProblem {
   field: VerifyInputField;
@@ -59,6 +59,9 @@ export function checkVerifyInput(
   };
 
   const uln = required('uln');
+  // Not even the shape of a ULN is bad input. Ten digits that break a ULN rule (check digit,
+  // leading zero, the temporary 9999999999) are a real answer: WSVRC006.
+  if (uln !== null && !/^[0-9]{10}$/.test(uln.trim())) problem('uln', 'uln-malformed', 'must be exactly 10 digits');
   const givenName = required('givenName');
   if (givenName !== null && normaliseName(givenName) === '') problem('givenName', 'name-invalid', 'has no letters to compare');
   const familyName = required('familyName');
