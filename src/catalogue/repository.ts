@@ -413,7 +413,8 @@ function toUnit(raw: unknown): Unit {
 
 type Positioned<T> = T & { position: number };
 
-interface QualificationRow extends Row {
+/** The shape of a qualification's rules as the catalogue's read statements return it. */
+export interface RulesRow {
   qualification: {
     qan: string; title: string; level: Level; totalCredits: number; operationalStart: string; operationalEnd: string | null;
     validityYears: number | null; minLevel: Level | null; minLevelCredits: number | null;
@@ -428,6 +429,9 @@ interface QualificationRow extends Row {
   exemptions: Positioned<Exemption>[];
   units: unknown[];
   globalEquivalences: { from: string; to: string; fromUnit: unknown }[];
+}
+
+interface QualificationRow extends RulesRow, Row {
   credits: CreditRow[];
 }
 
@@ -462,13 +466,11 @@ export interface QualificationRules {
 }
 
 /**
- * A qualification exactly as the catalogue states it, with what the RoC evaluator needs
- * besides: the units it names, the global equivalences that can bring other units into it
- * (chains of up to MAX_EQUIVALENCE_STEPS), and with a learner their credits. One round trip.
+ * A read row turned into the evaluator's input: lists put back in their stored order, absent
+ * bounds left absent, global equivalences de-duplicated and their starting units added.
+ * Shared by every statement that returns this shape (one qualification, or many for routes).
  */
-export async function getQualificationRules(graph: Graph, qan: string, learner?: { uln: string; onlyAo: string | null }): Promise<QualificationRules | null> {
-  const [row] = await graph.read<QualificationRow>('catalogue/get-qualification', { qan, uln: learner?.uln ?? null, aoUkprn: learner?.onlyAo ?? null });
-  if (!row) return null;
+export function rulesFromRow(row: RulesRow): QualificationRules {
   const p = row.qualification;
   const qualification: Qualification = {
     qan: p.qan,
@@ -509,8 +511,20 @@ export async function getQualificationRules(graph: Graph, qan: string, learner?:
     if (!units.has(r.from)) units.set(r.from, toUnit(r.fromUnit));
   }
   globalEquivalences.sort((a, b) => (a.from === b.from ? (a.to < b.to ? -1 : 1) : a.from < b.from ? -1 : 1));
+  return { qualification, units, globalEquivalences };
+}
+
+/**
+ * A qualification exactly as the catalogue states it, with what the RoC evaluator needs
+ * besides: the units it names, the global equivalences that can bring other units into it
+ * (chains of up to MAX_EQUIVALENCE_STEPS), and with a learner their credits. One round trip.
+ */
+export async function getQualificationRules(graph: Graph, qan: string, learner?: { uln: string; onlyAo: string | null }): Promise<QualificationRules | null> {
+  const [row] = await graph.read<QualificationRow>('catalogue/get-qualification', { qan, uln: learner?.uln ?? null, aoUkprn: learner?.onlyAo ?? null });
+  if (!row) return null;
+  const rules = rulesFromRow(row);
   const credits = learner ? row.credits.map(toCredit).sort((a, b) => (a.awardDate === b.awardDate ? (a.id < b.id ? -1 : 1) : a.awardDate < b.awardDate ? -1 : 1)) : undefined;
-  return { qualification, units, globalEquivalences, credits };
+  return { ...rules, credits };
 }
 
 export async function getUnit(graph: Graph, urn: string): Promise<Unit | null> {

@@ -3,8 +3,9 @@
  * occupations, funding rules) and the reads the route search makes. The only code that
  * runs the statements in cypher/pathways/. docs/routes-to-achievement.md describes them.
  */
-import { levelRank, type Equivalence, type Exemption, type LearnerCredit, type Level, type Qualification, type RuleGroup, type Unit } from '../catalogue/model.js';
+import { levelRank, type LearnerCredit, type Level, type Unit } from '../catalogue/model.js';
 import type { Graph } from '../platform/neo4j.js';
+import { rulesFromRow, type QualificationRules, type RulesRow } from '../catalogue/repository.js';
 import type { AgeBand, PathwayData } from './generator.js';
 
 /** Rows per write statement. */
@@ -95,69 +96,19 @@ export async function findCandidates(graph: Graph, query: CandidateQuery): Promi
   return graph.read<CandidateRow & Record<string, unknown>>('pathways/candidates', { ...query });
 }
 
-type Positioned<T> = T & { position: number };
-const inOrder = <T extends { position: number }>(items: T[]): T[] => [...items].sort((a, b) => a.position - b.position);
 const toUnit = (raw: unknown): Unit => {
   const r = raw as Unit;
   return { urn: r.urn, title: r.title, level: r.level, credit: r.credit };
 };
 
-interface RulesRow {
-  qualification: {
-    qan: string; title: string; level: Level; totalCredits: number; operationalStart: string; operationalEnd: string | null;
-    validityYears: number | null; minLevel: Level | null; minLevelCredits: number | null;
-  };
-  owners: string[];
-  groups: Positioned<{ id: string; title: string; mandatory: boolean; minCredits: number | null; maxCredits: number | null; minUnits: number | null; maxUnits: number | null; units: Positioned<{ urn: string }>[] }>[];
-  barred: Positioned<{ units: Positioned<{ urn: string }>[] }>[];
-  equivalences: Positioned<Equivalence>[];
-  exemptions: Positioned<Exemption>[];
-  units: unknown[];
-  globalEquivalences: { from: string; to: string; fromUnit: unknown }[];
-}
-
-export interface CandidateRules {
-  qualification: Qualification;
-  units: Map<string, Unit>;
-  globalEquivalences: Equivalence[];
-}
+export type CandidateRules = QualificationRules;
 
 /** The rules of many qualifications in one round trip, by QAN. */
 export async function rulesForQualifications(graph: Graph, qans: string[]): Promise<Map<string, CandidateRules>> {
   const out = new Map<string, CandidateRules>();
   if (qans.length === 0) return out;
   for (const row of await graph.read<RulesRow & Record<string, unknown>>('pathways/rules-for-qualifications', { qans })) {
-    const p = row.qualification;
-    const qualification: Qualification = {
-      qan: p.qan, title: p.title, level: p.level, aoUkprn: row.owners[0] ?? '', operationalStart: p.operationalStart, totalCredits: p.totalCredits,
-      groups: inOrder(row.groups).map((g) => {
-        const group: RuleGroup = { id: g.id, title: g.title, mandatory: g.mandatory, units: inOrder(g.units).map((u) => u.urn) };
-        if (g.minCredits !== null) group.minCredits = g.minCredits;
-        if (g.maxCredits !== null) group.maxCredits = g.maxCredits;
-        if (g.minUnits !== null) group.minUnits = g.minUnits;
-        if (g.maxUnits !== null) group.maxUnits = g.maxUnits;
-        return group;
-      }),
-      barred: inOrder(row.barred).map((b) => inOrder(b.units).map((u) => u.urn)),
-      equivalences: inOrder(row.equivalences).map((e) => ({ from: e.from, to: e.to })),
-      exemptions: inOrder(row.exemptions).map((e) => ({ name: e.name, group: e.group, credits: e.credits })),
-    };
-    if (p.operationalEnd !== null) qualification.operationalEnd = p.operationalEnd;
-    if (p.minLevel !== null && p.minLevelCredits !== null) qualification.minCreditsAtLevel = { level: p.minLevel, credits: p.minLevelCredits };
-    if (p.validityYears !== null) qualification.validityYears = p.validityYears;
-    const units = new Map<string, Unit>();
-    for (const u of row.units) units.set(toUnit(u).urn, toUnit(u));
-    const seen = new Set<string>();
-    const globalEquivalences: Equivalence[] = [];
-    for (const r of row.globalEquivalences) {
-      const key = `${r.from}>${r.to}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      globalEquivalences.push({ from: r.from, to: r.to });
-      if (!units.has(r.from)) units.set(r.from, toUnit(r.fromUnit));
-    }
-    globalEquivalences.sort((a, b) => (a.from === b.from ? (a.to < b.to ? -1 : 1) : a.from < b.from ? -1 : 1));
-    out.set(p.qan, { qualification, units, globalEquivalences });
+    out.set(row.qualification.qan, rulesFromRow(row));
   }
   return out;
 }
