@@ -20,11 +20,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import {
-  SignJWT, jwtVerify, generateKeyPair, exportJWK, importJWK, importPKCS8, calculateJwkThumbprint,
-  createLocalJWKSet, errors as joseErrors, type JWK, type CryptoKey,
+  SignJWT, generateKeyPair, exportJWK, importJWK, importPKCS8, calculateJwkThumbprint,
+  createLocalJWKSet, type JWK, type CryptoKey,
 } from 'jose';
 import type { Config } from '../config.js';
-import { ALGORITHM, isRole, loadSigningKey, TokenError, type Principal, type TokenClaims } from '../platform/auth.js';
+import { ALGORITHM, loadSigningKey, verifyAccessToken, type Principal, type TokenClaims } from '../platform/auth.js';
 
 /** Allowance for clocks that disagree, added to every key's publication. */
 export const CLOCK_SKEW_SECONDS = 60;
@@ -196,33 +196,7 @@ export class KeyRing {
   /** The same checks as TokenService.verify, against every published key. */
   async verify(token: string): Promise<Principal> {
     this.refresh();
-    try {
-      const { payload } = await jwtVerify(token, this.jwks, {
-        algorithms: [ALGORITHM],
-        issuer: this.issuer,
-        audience: this.audience,
-        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
-        typ: 'at+jwt',
-        currentDate: new Date(this.now()),
-      });
-      const roles = Array.isArray(payload.roles) ? payload.roles.filter(isRole) : [];
-      if (roles.length === 0) throw new TokenError('the token carries no known role');
-      return {
-        subject: payload.sub as string,
-        roles,
-        organisation: typeof payload.org === 'string' ? payload.org : undefined,
-        uln: typeof payload.uln === 'string' ? payload.uln : undefined,
-        tokenId: payload.jti as string,
-      };
-    } catch (err) {
-      if (err instanceof TokenError) throw err;
-      if (err instanceof joseErrors.JWTExpired) throw new TokenError('the token has expired');
-      if (err instanceof joseErrors.JWSSignatureVerificationFailed) throw new TokenError('the token signature is not valid');
-      if (err instanceof joseErrors.JWTClaimValidationFailed) throw new TokenError(`the token claim "${err.claim}" is not acceptable`);
-      if (err instanceof joseErrors.JOSEAlgNotAllowed) throw new TokenError('the token is not signed with ES256');
-      if (err instanceof joseErrors.JWKSNoMatchingKey) throw new TokenError('the token was not signed by a key this service publishes');
-      throw new TokenError('the token is malformed');
-    }
+    return verifyAccessToken(token, this.jwks, { issuer: this.issuer, audience: this.audience, now: new Date(this.now()) });
   }
 
   /**
