@@ -55,11 +55,13 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-class Random {
+/** A seeded stream of random choices; every generator (catalogue, learners, pathways) draws from one. */
+export class Random {
   private readonly next: () => number;
-  constructor(seed: number) {
+  /** A salt keeps streams made from the same seed apart (learners and their achievements). */
+  constructor(seed: number, salt = 0) {
     // Spread nearby seeds apart before feeding the PRNG (one splitmix32-style round).
-    let s = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
+    let s = (Math.trunc(seed) ^ salt ^ 0x9e3779b9) >>> 0;
     s = Math.imul(s ^ (s >>> 16), 0x85ebca6b) >>> 0;
     s = Math.imul(s ^ (s >>> 13), 0xc2b2ae35) >>> 0;
     this.next = mulberry32((s ^ (s >>> 16)) >>> 0);
@@ -77,6 +79,10 @@ class Random {
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.next() * items.length)];
   }
+  /** Like pick, but earlier items are more likely (common names first). */
+  pickCommon<T>(items: readonly T[]): T {
+    return items[Math.floor(items.length * this.next() ** 1.3)];
+  }
   /** Index chosen with the given relative weights. */
   weighted(weights: readonly number[]): number {
     let total = 0;
@@ -88,6 +94,15 @@ class Random {
       if (x < 0) return i;
     }
     return weights.length - 1;
+  }
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      const x = items[i];
+      items[i] = items[j];
+      items[j] = x;
+    }
+    return items;
   }
 }
 

@@ -15,7 +15,7 @@
  * close together in time (a course), inside the qualification's operational period when
  * that overlaps the learner's last eight years.
  */
-import { mulberry32 } from '../catalogue/generator.js';
+import { Random } from '../catalogue/generator.js';
 import { type Catalogue, type Level, type Qualification, type RuleGroup, levelRank, UKPRN_PATTERN } from '../catalogue/model.js';
 import { TEMPORARY_ULN, ulnCheckDigit } from './uln.js';
 
@@ -120,54 +120,6 @@ export const ACHIEVEMENT_RATES = {
 
 const LEARNER_SALT = 0x4c45524e; // "LERN"
 const ACHIEVEMENT_SALT = 0x41434856; // "ACHV"
-
-class Random {
-  private readonly next: () => number;
-  constructor(seed: number, salt: number) {
-    // Spread nearby seeds apart, and keep the learner and achievement streams apart.
-    let s = (Math.trunc(seed) ^ salt ^ 0x9e3779b9) >>> 0;
-    s = Math.imul(s ^ (s >>> 16), 0x85ebca6b) >>> 0;
-    s = Math.imul(s ^ (s >>> 13), 0xc2b2ae35) >>> 0;
-    this.next = mulberry32((s ^ (s >>> 16)) >>> 0);
-  }
-  float(): number {
-    return this.next();
-  }
-  /** Whole number in [lo, hi]. */
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-  /** Like pick, but earlier items are more likely (common names first). */
-  pickCommon<T>(items: readonly T[]): T {
-    return items[Math.floor(items.length * this.next() ** 1.3)];
-  }
-  /** Index chosen with the given relative weights. */
-  weighted(weights: readonly number[]): number {
-    let total = 0;
-    for (const w of weights) total += w;
-    let x = this.next() * total;
-    for (let i = 0; i < weights.length - 1; i++) {
-      x -= weights[i];
-      if (x < 0) return i;
-    }
-    return weights.length - 1;
-  }
-  shuffle<T>(items: T[]): T[] {
-    for (let i = items.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      const x = items[i];
-      items[i] = items[j];
-      items[j] = x;
-    }
-    return items;
-  }
-}
 
 const DAY_MS = 86_400_000;
 const ISO_DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
