@@ -4,7 +4,9 @@
  */
 import type { Graph } from '../src/platform/neo4j.js';
 import type { Config } from '../src/config.js';
+import type { Mailer } from '../src/platform/mail.js';
 import { recordHeartbeat } from './jobs/heartbeat.js';
+import { runAchievementBatch } from './jobs/achievement-batch.js';
 
 /** The one queue for background work; job names separate the kinds of work. */
 export const QUEUE_NAME = 'plr';
@@ -12,6 +14,8 @@ export const QUEUE_NAME = 'plr';
 export interface JobPayloads {
   /** A worker records that it is alive in the graph (operations can see workers). */
   'operations.heartbeat': { worker?: string; at: string };
+  /** Load (or validate only) one received achievement batch; all else is on its Batch node. */
+  'achievements.batch': { batchId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -22,15 +26,21 @@ export interface JobContext {
   workerName: string;
   /** Report progress (0-100 or a structured value) for long work. */
   progress(value: number | object): Promise<void>;
+  /** Email for jobs that tell people when work is done. */
+  mailer: Mailer;
+  /** This is the queue's last try at the job: a handler may record the failure as final. */
+  finalAttempt: boolean;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
 export type JobHandler<N extends JobName> = (data: JobPayloads[N], ctx: JobContext) => Promise<unknown>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
 
-export const JOB_NAMES: readonly JobName[] = ['operations.heartbeat'];
+export const JOB_NAMES: readonly JobName[] = ['operations.heartbeat', 'achievements.batch'];
 
 export const handlers: JobHandlers = {
   'operations.heartbeat': recordHeartbeat,
+  'achievements.batch': runAchievementBatch,
 };
 
 /** Every declared name has a handler function and no handler is undeclared. */

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
 import type { Graph } from '../src/platform/neo4j.js';
 import { createRedis } from '../src/platform/redis.js';
+import { createMailer } from '../src/platform/mail.js';
 import { checkRegistry, handlers as defaultHandlers, JOB_NAMES, QUEUE_NAME, type JobHandlers, type JobName } from './registry.js';
 
 export interface WorkerOptions {
@@ -22,6 +23,7 @@ export function startWorker(opts: WorkerOptions): Worker {
   checkRegistry(JOB_NAMES, table);
   const workerName = opts.name ?? `${os.hostname()}:${process.pid}`;
   const connection = createRedis(opts.config, 'queue');
+  const mailer = createMailer(opts.config, opts.logger);
 
   const worker = new Worker(
     QUEUE_NAME,
@@ -35,14 +37,28 @@ export function startWorker(opts: WorkerOptions): Worker {
         config: opts.config,
         workerName,
         progress: (value) => job.updateProgress(value),
+        mailer,
+        finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+        log: opts.logger,
       });
     },
-    { connection, prefix: opts.config.queuePrefix, concurrency: opts.config.workerConcurrency, autorun: true },
+    {
+      connection,
+      prefix: opts.config.queuePrefix,
+      concurrency: opts.config.workerConcurrency,
+      autorun: true,
+      // A worker that dies loses its lock after this; the job is then taken up again.
+      lockDuration: opts.config.workerLockMs,
+      stalledInterval: opts.config.workerLockMs,
+    },
   );
   worker.on('failed', (job, err) => {
     opts.logger.warn({ jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: err.message }, 'job failed');
   });
   worker.on('error', (err) => opts.logger.error({ err: err.message }, 'worker error'));
-  worker.on('closed', () => void connection.quit().catch(() => undefined));
+  worker.on('closed', () => {
+    mailer.close();
+    void connection.quit().catch(() => undefined);
+  });
   return worker;
 }

@@ -28,6 +28,7 @@ import { catalogueRoutes } from './catalogue/routes.js';
 import { learnerRoutes } from './learners/routes.js';
 import { pathwaysRoutes } from './pathways/routes.js';
 import { analyticsRoutes } from './analytics/routes.js';
+import { batchRoutes } from './achievements/batches/routes.js';
 
 export interface AppDeps {
   graph: Graph;
@@ -137,6 +138,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
         { name: 'learners', description: 'The learner register, ULN verification (OCF 11), the learner record (OCF 03), availability (OCF 07) and data challenges (OCF 08)' },
         { name: 'pathways', description: 'Routes to achievement (OCF 06): ranked routes, what-if' },
         { name: 'analytics', description: "The analysts' read-only Cypher console" },
+        { name: 'achievements', description: 'Achievement records: single records, amendments and withdrawals (OCF 02), batch upload and reports (OCF 01)' },
         { name: 'graphql', description: 'The GraphQL API at /graphql' },
       ],
     },
@@ -152,6 +154,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
   await app.register(learnerRoutes);
   await app.register(pathwaysRoutes);
   await app.register(analyticsRoutes, { timeoutMs: config.analyticsTimeoutMs, maxRows: config.analyticsMaxRows });
+  await app.register(batchRoutes);
 
   return app;
 }

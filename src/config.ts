@@ -44,6 +44,12 @@ export interface Config {
   analyticsTimeoutMs: number;
   /** Most rows in an analyst query's answer. */
   analyticsMaxRows: number;
+  /** Largest achievement batch file accepted, bytes. */
+  batchMaxBytes: number;
+  /** Rows validated and written in one transaction of a batch. */
+  batchChunkRows: number;
+  /** How long a worker holds a job before another may take it over (a dead worker's job is retried after this). */
+  workerLockMs: number;
 }
 
 export class ConfigError extends Error {
@@ -146,6 +152,9 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: text('MAIL_FROM', 'Personal Learning Record service <no-reply@plr.invalid>'),
     analyticsTimeoutMs: int('ANALYTICS_TIMEOUT_MS', 10_000, 100, 600_000),
     analyticsMaxRows: int('ANALYTICS_MAX_ROWS', 1_000, 1, 100_000),
+    batchMaxBytes: int('BATCH_MAX_BYTES', 400 * 1024 * 1024, 1_024, 20 * 1024 * 1024 * 1024),
+    batchChunkRows: int('BATCH_CHUNK_ROWS', 2_000, 1, 50_000),
+    workerLockMs: int('WORKER_LOCK_MS', 30_000, 1_000, 600_000),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -12,6 +12,7 @@ import { requireRole } from './graphql-support.js';
 import { catalogueResolvers, catalogueSdl } from './catalogue/graphql.js';
 import { learnerGraphql } from './learners/graphql.js';
 import { pathwaysResolvers, pathwaysSdl } from './pathways/graphql.js';
+import { batchResolvers, batchSdl } from './achievements/batches/graphql.js';
 import { ROLES } from './platform/auth.js';
 import { listWorkers } from './operations/repository.js';
 import { pingRedis } from './platform/redis.js';
@@ -95,8 +96,8 @@ export const graphqlPlugin = fp(async (app: FastifyInstance) => {
   });
 
   await app.register(mercurius, {
-    schema: [schema, catalogueSdl, pathwaysSdl, ...learnerGraphql.map((m) => m.sdl)],
-    resolvers: mergeResolvers([resolvers, catalogueResolvers(app), pathwaysResolvers(app), ...learnerGraphql.map((m) => m.resolvers(app))]),
+    schema: [schema, catalogueSdl, pathwaysSdl, batchSdl, ...learnerGraphql.map((m) => m.sdl)],
+    resolvers: mergeResolvers([resolvers, catalogueResolvers(app), pathwaysResolvers(app), batchResolvers(app), ...learnerGraphql.map((m) => m.resolvers(app))]),
     graphiql: false,
     path: '/graphql',
     queryDepth: 12,

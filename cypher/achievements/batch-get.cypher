@@ -1,0 +1,4 @@
+// One batch with its status, counts and timestamps.
+MATCH (b:Batch {id: $id})
+RETURN b {.*, receivedAt: toString(b.receivedAt), startedAt: toString(b.startedAt),
+          loadingAt: toString(b.loadingAt), finishedAt: toString(b.finishedAt)} AS batch
