@@ -19,6 +19,8 @@ import { KeyRing } from './identity/keys.js';
 import { activeSubjectCheck, identityAdminRoutes, type IdentityRouteOptions } from './identity/identity-routes.js';
 import { createMailer, type Mailer } from './platform/mail.js';
 import { guard } from './platform/guard.js';
+import { securityHeaders } from './platform/security-headers.js';
+import { rateLimits } from './platform/rate-limits.js';
 import { JobQueue } from '../importers/queue.js';
 import { healthRoutes } from './operations/health.js';
 import { operationsRoutes } from './operations/routes.js';
@@ -65,6 +67,8 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
     bodyLimit: 1024 * 1024,
     // Record-link tokens (signed JWTs, about 400 characters) travel as a path parameter.
     routerOptions: { maxParamLength: 1024 },
+    // The client's address (rate limits key on it) from X-Forwarded-For only behind a trusted proxy.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -117,9 +121,12 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
     reply.status(404).send({ code: 'NOT_FOUND', message: `there is no ${request.method} ${request.url.split('?')[0]}` });
   });
 
+  // First, so that refusals from the guard and the rate limits carry the headers too.
+  await app.register(securityHeaders);
   await app.register(guard, { tokens });
   // Before any route plugin: a hook applies only to routes registered after it.
   await app.register(activeSubjectCheck);
+  await app.register(rateLimits, { config });
 
   await app.register(swagger, {
     openapi: {
@@ -157,6 +164,11 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
   await app.register(batchRoutes);
 
   return app;
+}
+
+/** Trust the nearest `hops` proxies, as a hop count means to proxy-addr. */
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
 }
 
 type AjvIssue = { instancePath?: string; message?: string; params?: Record<string, unknown> };

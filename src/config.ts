@@ -44,12 +44,34 @@ export interface Config {
   analyticsTimeoutMs: number;
   /** Most rows in an analyst query's answer. */
   analyticsMaxRows: number;
+  /** Whose X-Forwarded-For to believe for the client's address: false (none), true (any), a hop count, or addresses/CIDRs. */
+  trustProxy: boolean | number | string[];
+  /** Request limits on sign-in, token and public routes (src/platform/rate-limits.ts). */
+  rateLimits: RateLimits;
   /** Largest achievement batch file accepted, bytes. */
   batchMaxBytes: number;
   /** Rows validated and written in one transaction of a batch. */
   batchChunkRows: number;
   /** How long a worker holds a job before another may take it over (a dead worker's job is retried after this). */
   workerLockMs: number;
+}
+
+/** At most `max` requests in `windowSeconds`. */
+export interface Limit {
+  max: number;
+  windowSeconds: number;
+}
+
+export interface RateLimits {
+  enabled: boolean;
+  /** POST /auth/login from one client address. */
+  signInPerIp: Limit;
+  /** POST /auth/login for one account (the email, hashed), from anywhere. */
+  signInPerAccount: Limit;
+  /** Refresh, client-credentials, logout and set-password from one client address. */
+  tokenPerIp: Limit;
+  /** Every other route open without a token (and /graphql) from one client address. */
+  publicPerIp: Limit;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +146,34 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`QUEUE_PREFIX=${JSON.stringify(queuePrefix)} may hold only letters, digits, _ . - (at most 64)`);
   }
 
+  /** `COUNT/SECONDS`, e.g. `20/60`: at most COUNT requests in SECONDS. */
+  const limit = (name: string, fallback: Limit): Limit => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const m = /^\s*([0-9]+)\s*\/\s*([0-9]+)\s*$/.exec(raw);
+    if (!m) {
+      problems.push(`${name}=${JSON.stringify(raw)} must be COUNT/SECONDS, e.g. 20/60`);
+      return fallback;
+    }
+    const [max, windowSeconds] = [Number(m[1]), Number(m[2])];
+    if (max < 1 || max > 1_000_000 || windowSeconds < 1 || windowSeconds > 86_400) {
+      problems.push(`${name}=${raw} is out of range (COUNT 1 to 1000000, SECONDS 1 to 86400)`);
+      return fallback;
+    }
+    return { max, windowSeconds };
+  };
+
+  const trustProxy = ((): boolean | number | string[] => {
+    const raw = optional('TRUST_PROXY');
+    if (raw === undefined || /^(0|false|no|off)$/i.test(raw)) return false;
+    if (/^(true|yes|on)$/i.test(raw)) return true;
+    if (/^[1-9][0-9]?$/.test(raw)) return Number(raw);
+    const list = raw.split(',').map((a) => a.trim()).filter(Boolean);
+    if (list.length > 0 && list.every((a) => /^[0-9A-Fa-f:.]+(\/[0-9]{1,3})?$/.test(a))) return list;
+    problems.push(`TRUST_PROXY=${JSON.stringify(raw)} must be false, true, a hop count (1 to 99) or comma-separated addresses/CIDRs`);
+    return false;
+  })();
+
   const signingKey = optional('SIGNING_KEY');
   if (signingKey !== undefined && !signingKey.trim().startsWith('{') && !signingKey.includes('BEGIN PRIVATE KEY')) {
     problems.push('SIGNING_KEY must be a private JWK (JSON) or a PKCS#8 PEM private key');
@@ -152,6 +202,14 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: text('MAIL_FROM', 'Personal Learning Record service <no-reply@plr.invalid>'),
     analyticsTimeoutMs: int('ANALYTICS_TIMEOUT_MS', 10_000, 100, 600_000),
     analyticsMaxRows: int('ANALYTICS_MAX_ROWS', 1_000, 1, 100_000),
+    trustProxy,
+    rateLimits: {
+      enabled: bool('RATE_LIMIT_ENABLED', true),
+      signInPerIp: limit('RATE_LIMIT_SIGNIN_IP', { max: 60, windowSeconds: 60 }),
+      signInPerAccount: limit('RATE_LIMIT_SIGNIN_ACCOUNT', { max: 20, windowSeconds: 900 }),
+      tokenPerIp: limit('RATE_LIMIT_TOKEN_IP', { max: 120, windowSeconds: 60 }),
+      publicPerIp: limit('RATE_LIMIT_PUBLIC_IP', { max: 300, windowSeconds: 60 }),
+    },
     batchMaxBytes: int('BATCH_MAX_BYTES', 400 * 1024 * 1024, 1_024, 20 * 1024 * 1024 * 1024),
     batchChunkRows: int('BATCH_CHUNK_ROWS', 2_000, 1, 50_000),
     workerLockMs: int('WORKER_LOCK_MS', 30_000, 1_000, 600_000),
