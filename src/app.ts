@@ -31,6 +31,7 @@ import { learnerRoutes } from './learners/routes.js';
 import { pathwaysRoutes } from './pathways/routes.js';
 import { analyticsRoutes } from './analytics/routes.js';
 import { batchRoutes } from './achievements/batches/routes.js';
+import { achievementRoutes } from './achievements/routes.js';
 
 export interface AppDeps {
   graph: Graph;
@@ -162,6 +163,7 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
   await app.register(pathwaysRoutes);
   await app.register(analyticsRoutes, { timeoutMs: config.analyticsTimeoutMs, maxRows: config.analyticsMaxRows });
   await app.register(batchRoutes);
+  await app.register(achievementRoutes);
 
   return app;
 }

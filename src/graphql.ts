@@ -13,6 +13,7 @@ import { catalogueResolvers, catalogueSdl } from './catalogue/graphql.js';
 import { learnerGraphql } from './learners/graphql.js';
 import { pathwaysResolvers, pathwaysSdl } from './pathways/graphql.js';
 import { batchResolvers, batchSdl } from './achievements/batches/graphql.js';
+import { achievementResolvers, achievementSdl } from './achievements/graphql.js';
 import { ROLES } from './platform/auth.js';
 import { listWorkers } from './operations/repository.js';
 import { pingRedis } from './platform/redis.js';
@@ -96,8 +97,8 @@ export const graphqlPlugin = fp(async (app: FastifyInstance) => {
   });
 
   await app.register(mercurius, {
-    schema: [schema, catalogueSdl, pathwaysSdl, batchSdl, ...learnerGraphql.map((m) => m.sdl)],
-    resolvers: mergeResolvers([resolvers, catalogueResolvers(app), pathwaysResolvers(app), batchResolvers(app), ...learnerGraphql.map((m) => m.resolvers(app))]),
+    schema: [schema, catalogueSdl, pathwaysSdl, batchSdl, achievementSdl, ...learnerGraphql.map((m) => m.sdl)],
+    resolvers: mergeResolvers([resolvers, catalogueResolvers(app), pathwaysResolvers(app), batchResolvers(app), achievementResolvers(app), ...learnerGraphql.map((m) => m.resolvers(app))]),
     graphiql: false,
     path: '/graphql',
     queryDepth: 12,
