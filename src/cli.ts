@@ -15,6 +15,9 @@ import { runLearnerLoad } from './learners/register/load.js';
 import { seedDemo, type SeedReport } from './operations/seed.js';
 import { isRole, ROLES } from './platform/auth.js';
 import { KeyRing } from './identity/keys.js';
+import { createRedis } from './platform/redis.js';
+import { JobQueue } from '../importers/queue.js';
+import { runImport } from './achievements/batches/import-command.js';
 
 const USAGE = `plr <command> [options]
 
@@ -30,6 +33,10 @@ Commands:
   learners load FILE
              check a learner file (docs/learner-files.md) and load it into the register;
              with any problem nothing is stored and every problem is printed
+  import FILE --ao UKPRN [--validate-only] [--batch-id ID]
+             send an achievement file (CSV or XML, docs/interface-files.md) as a batch of
+             that awarding organisation; a running worker loads it; shows progress and
+             prints the summary (exit 1 when the file is refused or the batch fails)
   seed       load the demo data (sample catalogue, generated learners and credits)
   token ROLE [--uln ULN] [--org UKPRN] [--minutes N]
              print a signed access token for local use (roles: ${ROLES.join(', ')})
@@ -54,7 +61,10 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { help: { type: 'boolean', short: 'h' }, uln: { type: 'string' }, org: { type: 'string' }, minutes: { type: 'string' } },
+    options: {
+      help: { type: 'boolean', short: 'h' }, uln: { type: 'string' }, org: { type: 'string' }, minutes: { type: 'string' },
+      ao: { type: 'string' }, 'validate-only': { type: 'boolean' }, 'batch-id': { type: 'string' },
+    },
   });
   const command = positionals[0];
   if (!command || values.help) {
@@ -153,6 +163,30 @@ async function main(argv: string[]): Promise<number> {
         await migrate(graph);
         return await runLearnerLoad(graph, file);
       } finally {
+        await graph.close();
+      }
+    }
+    case 'import': {
+      const file = positionals[1];
+      if (!file || typeof values.ao !== 'string') {
+        console.error('usage: plr import FILE --ao UKPRN [--validate-only] [--batch-id ID]');
+        return 2;
+      }
+      const graph = createGraph(config);
+      const redis = createRedis(config, 'queue');
+      const jobs = new JobQueue(redis, config.queuePrefix);
+      try {
+        await graph.waitUntilReady(30_000);
+        await migrate(graph);
+        return await runImport({ graph, config, jobs }, {
+          file,
+          ao: values.ao,
+          validateOnly: values['validate-only'] === true,
+          batchId: typeof values['batch-id'] === 'string' ? values['batch-id'] : undefined,
+        }, { stdout: process.stdout, stderr: process.stderr });
+      } finally {
+        await jobs.close();
+        await redis.quit().catch(() => redis.disconnect());
         await graph.close();
       }
     }

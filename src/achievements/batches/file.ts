@@ -46,12 +46,12 @@ export type FileItem = { row: number; record: SubmittedRecord; problem?: undefin
  * else (binary, JSON, free text) is neither. Pure.
  */
 export function detectKind(head: Buffer): BatchKind {
-  if (head.length === 0) throw new BatchFileError('BATCH_EMPTY', 'the file is empty');
+  if (head.length === 0) throw new BatchFileError('BATCH_EMPTY', 'the file is empty: send a CSV or XML achievement file (docs/interface-files.md)');
   if (head.subarray(0, 8192).includes(0)) {
     throw new BatchFileError('BATCH_NOT_CSV_OR_XML', 'the file is binary, not CSV or XML (see docs/interface-files.md)');
   }
   const text = head.toString('utf8').replace(/^\uFEFF/, '').replace(/^\s+/, '');
-  if (text === '') throw new BatchFileError('BATCH_EMPTY', 'the file holds only blank space');
+  if (text === '') throw new BatchFileError('BATCH_EMPTY', 'the file holds only blank space: send a CSV or XML achievement file (docs/interface-files.md)');
   if (text.startsWith('<')) return 'xml';
   const firstLine = text.split(/\r?\n/, 1)[0];
   const names = firstLine.split(',').map((n) => n.trim().replace(/^"(.*)"$/, '$1').toLowerCase());
