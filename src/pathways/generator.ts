@@ -1,10 +1,11 @@
 /**
  * Seeded, deterministic data for the routes-to-achievement filters (OCF 06), for a given
- * catalogue: providers with their region and the units they offer (availability),
+ * catalogue: providers with their region and the units they offer (availability: a few
+ * hundred units each, whole qualifications of one to three subject areas),
  * occupations and the qualifications leading to them (career aspiration), and funding
  * rules (financial support). Pure: no I/O, no clock, no Math.random.
  */
-import { mulberry32 } from '../catalogue/generator.js';
+import { Random } from '../catalogue/generator.js';
 import { type Catalogue, type Level, levelRank } from '../catalogue/model.js';
 
 /** The nine English regions, then the three other nations. */
@@ -57,6 +58,8 @@ export interface GeneratePathwayOptions {
   catalogue: Catalogue;
   /** Number of providers; default one per 40 units, at least 3. */
   providers?: number;
+  /** Units a provider teaches: a whole number drawn from this range; default 100 to 400. */
+  unitsPerProvider?: { min: number; max: number };
   /** Number of occupations; default one per 20 qualifications, at least 2. */
   occupations?: number;
   /** Offers start on or before this date (default 2024-09-01) and most stay open. */
@@ -73,25 +76,64 @@ function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Salt of the pathway data's random stream (see Random). */
+const PATHWAY_SALT = 0x50415448; // "PATH"
+
+/**
+ * The subject area of a qualification, from its title ("Level 2 Certificate in Adult Care"
+ * gives "Adult Care"); the whole title when it has no " in ".
+ */
+function areaOf(title: string): string {
+  const at = title.lastIndexOf(' in ');
+  return at < 0 ? title : title.slice(at + 4);
+}
+
 export function generatePathwayData(opts: GeneratePathwayOptions): PathwayData {
-  const random = mulberry32(opts.seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  const rnd = new Random(opts.seed, PATHWAY_SALT);
+  const pick = <T>(xs: readonly T[]): T => rnd.pick(xs);
+  const random = () => rnd.float();
   const { catalogue } = opts;
   const reference = opts.referenceDate ?? '2024-09-01';
   const providerCount = opts.providers ?? Math.max(3, Math.ceil(catalogue.units.length / 40));
   const occupationCount = opts.occupations ?? Math.max(2, Math.ceil(catalogue.qualifications.length / 20));
+  const perProvider = opts.unitsPerProvider ?? { min: 100, max: 400 };
+  if (!Number.isInteger(perProvider.min) || !Number.isInteger(perProvider.max) || perProvider.min < 1 || perProvider.max < perProvider.min) {
+    throw new RangeError(`unitsPerProvider must have whole numbers 1 <= min <= max, got ${perProvider.min}..${perProvider.max}`);
+  }
+
+  // Qualifications by subject area, in catalogue order: a provider teaches in one to three
+  // areas, whole qualifications at a time (every unit of their groups, less one in ten it
+  // leaves out), up to its size. A few hundred units each, like a real college.
+  const byArea = new Map<string, string[][]>();
+  for (const q of catalogue.qualifications) {
+    const area = areaOf(q.title);
+    const list = byArea.get(area) ?? [];
+    list.push([...new Set(q.groups.flatMap((g) => g.units))]);
+    byArea.set(area, list);
+  }
+  const areas = [...byArea.keys()];
+  const known = new Set(catalogue.units.map((u) => u.urn));
 
   // Providers: UKPRNs 1 then 7 digits from 3000000, clear of the generators' AO numbers.
   const providers: ProviderData[] = [];
   for (let i = 0; i < providerCount; i++) {
-    const offers: ProviderOffer[] = [];
-    for (const u of catalogue.units) {
-      if (random() >= 0.35) continue;
+    const size = rnd.int(perProvider.min, perProvider.max);
+    const chosenAreas = areas.length === 0 ? [] : [...new Set(Array.from({ length: 1 + rnd.weighted([70, 22, 8]) }, () => pick(areas)))];
+    const pool = rnd.shuffle(chosenAreas.flatMap((a) => byArea.get(a)!.map((_, k) => [a, k] as const)));
+    const taught = new Set<string>();
+    for (const [area, k] of pool) {
+      if (taught.size >= size) break;
+      const units = byArea.get(area)![k].filter((urn) => known.has(urn) && !taught.has(urn) && !rnd.chance(0.1));
+      // A qualification that would take the provider over its size is left to others (unless it is the first).
+      if (taught.size > 0 && taught.size + units.length > size) continue;
+      for (const urn of units) taught.add(urn);
+    }
+    const offers: ProviderOffer[] = [...taught].sort().map((urn) => {
       const from = addDays(reference, -Math.floor(random() * 1500));
       // One offer in ten has ended, on a day before the reference date.
       const to = random() < 0.1 ? addDays(reference, -1 - Math.floor(random() * 60)) : null;
-      offers.push({ urn: u.urn, from, to: to !== null && to < from ? from : to });
-    }
+      return { urn, from, to: to !== null && to < from ? from : to };
+    });
     providers.push({
       ukprn: String(13_000_000 + i * 7 + 1),
       name: `${pick(PLACES)} ${pick(PROVIDER_WORDS)} ${i + 1}`,

@@ -145,5 +145,22 @@ t.test('the pathway data generator is deterministic and consistent with its cata
   t.ok(one.providers.some((p) => p.offers.some((o) => o.to !== null)), 'some offers have ended');
   t.ok(one.occupations.every((o) => o.qans.length > 0 && o.qans.every((q) => qans.has(q))));
   t.same(one.fundingRules.map((f) => f.id), ['young-people', 'adult-entitlement', 'adult-loans']);
+  // A provider teaches whole qualifications of one to three subject areas, not a slice of everything.
+  const areaOf = (title: string) => title.slice(title.lastIndexOf(' in ') + 4);
+  const areasOfUnit = new Map<string, Set<string>>();
+  for (const q of catalogue.qualifications) for (const g of q.groups) for (const u of g.units) areasOfUnit.set(u, (areasOfUnit.get(u) ?? new Set()).add(areaOf(q.title)));
+  for (const p of one.providers) {
+    t.ok(p.offers.length > 0 && p.offers.length <= 400, `${p.ukprn} offers a few hundred units at most (${p.offers.length})`);
+    const areas = new Set(p.offers.flatMap((o) => [...(areasOfUnit.get(o.urn) ?? [])]));
+    t.ok(p.offers.every((o) => areasOfUnit.has(o.urn)), 'only units some qualification uses');
+    t.ok(areas.size < new Set(catalogue.qualifications.map((q) => areaOf(q.title))).size, 'not every subject area');
+  }
+  const big = generateCatalogue({ seed: 7, units: 4000, qualifications: 2000 });
+  const sized = generatePathwayData({ seed: 3, catalogue: big, unitsPerProvider: { min: 50, max: 80 } });
+  t.equal(sized.providers.length, 100);
+  const largest = Math.max(...big.qualifications.map((q) => new Set(q.groups.flatMap((g) => g.units)).size));
+  t.ok(sized.providers.every((p) => p.offers.length <= Math.max(80, largest)), 'unitsPerProvider bounds what a provider teaches (unless its first qualification is bigger)');
+  t.ok(sized.providers.filter((p) => p.offers.length >= 50).length > 50, 'most reach their size');
+  t.throws(() => generatePathwayData({ seed: 3, catalogue, unitsPerProvider: { min: 5, max: 2 } }), RangeError);
   t.ok(one.fundingRules.every((f) => f.qans.every((q) => qans.has(q))));
 });
