@@ -853,27 +853,41 @@ export function optimiseRoute(input: RouteInput): RouteResult {
     // counting up to its room. best[t]: least credit, group by group, counting t towards the total.
     if (totalShort > coveredByAsks && lb <= enough) {
       const T = totalShort;
-      let best = new Array<number>(T + 1).fill(Infinity);
+      // Groups that take part, and what those from each one on can count at most: a state that
+      // cannot reach T even so is dropped. So is a state that costs more than `enough` once the
+      // credits it still lacks are paid for at one credit each: the search only needs to know
+      // that the bound exceeds `enough`, and enough + 1 is then a lower bound as good as any.
+      const takers: number[] = [];
+      for (let g = 0; g < G; g++) if (!(leastOf[g] === 0 && (roomOf[g] === 0 || tab.sum[g][from] === 0))) takers.push(g);
+      const canCount = new Array<number>(takers.length + 1).fill(0);
+      for (let i = takers.length - 1; i >= 0; i--) canCount[i] = canCount[i + 1] + Math.min(roomOf[takers[i]], groupTotal[takers[i]]);
+      const NONE = 0x3fffffff;
+      let best = new Int32Array(T + 1).fill(NONE);
       best[0] = 0;
-      for (let g = 0; g < G; g++) {
-        const lo = leastOf[g];
-        if (lo === 0 && (roomOf[g] === 0 || tab.sum[g][from] === 0)) continue;
+      for (let i = 0; i < takers.length; i++) {
+        const g = takers[i];
+        const room = roomOf[g];
         const bits = tab.groupBits[g][from];
-        const first = firstSetBit(bits, lo, groupTotal[g]);
-        const hi = Math.max(first, Math.min(groupTotal[g], Math.min(roomOf[g], T) + groupMax[g]));
+        const first = firstSetBit(bits, leastOf[g], groupTotal[g]);
+        const hi = Math.max(first, Math.min(groupTotal[g], Math.min(room, T) + groupMax[g]));
         const sums: number[] = [];
         for (let x = first; x >= 0 && x <= hi; x++) if ((bits[x >>> 5] >>> (x & 31)) & 1) sums.push(x);
-        const next = new Array<number>(T + 1).fill(Infinity);
+        const next = new Int32Array(T + 1).fill(NONE);
         for (let t = 0; t <= T; t++) {
-          if (best[t] === Infinity) continue;
+          const here = best[t];
+          if (here === NONE || here + T - t > enough || t + canCount[i] < T) continue;
+          // Sums below c count in full and land short of T; of the others, which all count the
+          // same (up to T, or up to the room), only the smallest matters.
+          const c = Math.min(room, T - t);
           for (const x of sums) {
-            const to = Math.min(T, t + Math.min(x, roomOf[g]));
-            if (best[t] + x < next[to]) next[to] = best[t] + x;
+            const to = x >= c ? Math.min(T, t + Math.min(x, room)) : t + x;
+            if (here + x < next[to]) next[to] = here + x;
+            if (x >= c) break;
           }
         }
         best = next;
       }
-      lb = Math.max(lb, best[T]);
+      lb = Math.max(lb, best[T] !== NONE ? best[T] : enough === Infinity ? Infinity : enough + 1);
     }
     lb = leastSum(tab.bits[from], lb);
     if (lb === Infinity) return fail({ kind: 'together' });
