@@ -55,7 +55,10 @@ export const pathwaysSdl = /* GraphQL */ `
     scope: String
     filters: RouteFilters!
     plannedUnits: [Unit!]!
+    "Candidate qualifications the optimiser examined"
     candidates: Int!
+    "Candidate qualifications found; those not examined could not enter the page"
+    discovered: Int!
     routes: [Route!]!
     unreachable: [UnreachableRoute!]!
     combined: [CombinedRoute!]!

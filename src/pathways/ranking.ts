@@ -170,37 +170,109 @@ export function compareCombined(a: CombinedRoute, b: CombinedRoute): number {
   return b.saving - a.saving || a.extraCredits - b.extraCredits || byQan(a.qans.join(), b.qans.join());
 }
 
-export function rankRoutes(input: RankInput): RankResult {
-  const { credits, date, exemptions, maxNodes } = input;
-  const reachable: { candidate: RouteCandidate; route: RankedRoute }[] = [];
-  const unreachable: UnreachableRoute[] = [];
-  const seen = new Set<string>();
-  for (const c of input.candidates) {
-    if (seen.has(c.qualification.qan)) continue;
-    seen.add(c.qualification.qan);
+/**
+ * Units that can count in the qualification: the units of its groups and every unit with a
+ * chain of equivalences (its own or global) leading into one of them.
+ */
+export function countingUnits(c: Pick<RouteCandidate, 'qualification' | 'globalEquivalences'>): Set<string> {
+  const into = new Map<string, string[]>();
+  for (const e of [...c.qualification.equivalences, ...c.globalEquivalences]) into.set(e.to, [...(into.get(e.to) ?? []), e.from]);
+  const out = new Set(c.qualification.groups.flatMap((g) => g.units));
+  const todo = [...out];
+  while (todo.length > 0) {
+    for (const from of into.get(todo.pop()!) ?? []) if (!out.has(from)) out.add(from), todo.push(from);
+  }
+  return out;
+}
+
+/**
+ * Can a set of units complete a and b for less than their two routes apart? Only when some
+ * unit they may use counts in both: otherwise the units of any set that count in a already
+ * complete a (and cost at least a's optimal route), those that count in b likewise, and the
+ * two parts do not overlap. Optimal routes only: an unproven route may be beaten alone.
+ */
+function mayShare(a: Ranked, b: Ranked): boolean {
+  if (!a.route.optimal || !b.route.optimal) return true;
+  for (const urn of [...a.candidate.available, ...b.candidate.available]) if (a.counting().has(urn) && b.counting().has(urn)) return true;
+  return false;
+}
+
+interface Ranked {
+  candidate: RouteCandidate;
+  route: RankedRoute;
+  counting: () => Set<string>;
+}
+
+/**
+ * Ranks candidates as they come (see rankRoutes), so that a caller holding candidates in
+ * order of a lower bound on their extra credits can stop reading and optimising as soon as
+ * `settled` says that no later one can enter the first `limit` routes.
+ */
+export class RouteRanker {
+  private readonly reachable: Ranked[] = [];
+  private readonly unreachable: UnreachableRoute[] = [];
+  private readonly seen = new Set<string>();
+  /** Extra credits of the reachable routes so far, cheapest first. */
+  private readonly costs: number[] = [];
+
+  constructor(private readonly input: Omit<RankInput, 'candidates'>) {}
+
+  /** Candidates run through the optimiser so far. */
+  get examined(): number {
+    return this.seen.size;
+  }
+
+  add(c: RouteCandidate): void {
+    const { credits, date, exemptions, maxNodes } = this.input;
+    if (this.seen.has(c.qualification.qan)) return;
+    this.seen.add(c.qualification.qan);
     const r = optimiseRoute({
       qualification: c.qualification, units: c.units, credits, exemptions,
       globalEquivalences: c.globalEquivalences, date, available: c.available, maxNodes,
     });
     if (r.reachable) {
-      reachable.push({ candidate: c, route: ranked(c, r) });
+      let counting: Set<string> | null = null;
+      this.reachable.push({ candidate: c, route: ranked(c, r), counting: () => (counting ??= countingUnits(c)) });
+      let at = this.costs.length;
+      while (at > 0 && this.costs[at - 1] > r.extraCredits) at--;
+      this.costs.splice(at, 0, r.extraCredits);
     } else {
       const q = c.qualification;
-      unreachable.push({ qan: q.qan, title: q.title, level: q.level, reason: r.reason, message: r.message, missing: r.missing });
+      this.unreachable.push({ qan: q.qan, title: q.title, level: q.level, reason: r.reason, message: r.message, missing: r.missing });
     }
   }
-  reachable.sort((a, b) => compareRoutes(a.route, b.route));
-  unreachable.sort((a, b) => byQan(a.qan, b.qan));
 
-  // Pairs among the best routes that still need something: an achieved qualification adds nothing to a pair.
-  const top = reachable.filter((x) => !x.route.alreadyAchieved).slice(0, input.combineTop ?? 10);
-  const combined: CombinedRoute[] = [];
-  for (let i = 0; i < top.length; i++) {
-    for (let j = i + 1; j < top.length; j++) {
-      const pair = combinePair(top[i], top[j], credits, date, exemptions, maxNodes);
-      if (pair && pair.saving > 0) combined.push(pair);
-    }
+  /**
+   * True when `limit` routes are known and a candidate needing at least `lowerBound` extra
+   * credits cannot be among the first `limit`: it would cost more than the limit-th route.
+   * (At equal cost it could still win on units or QAN, so it is examined.)
+   */
+  settled(limit: number, lowerBound: number): boolean {
+    return this.costs.length >= limit && lowerBound > this.costs[limit - 1];
   }
-  combined.sort(compareCombined);
-  return { routes: reachable.map((x) => x.route), unreachable, combined };
+
+  finish(combineTop = 10): RankResult {
+    const { credits, date, exemptions, maxNodes } = this.input;
+    const reachable = [...this.reachable].sort((a, b) => compareRoutes(a.route, b.route));
+    const unreachable = [...this.unreachable].sort((a, b) => byQan(a.qan, b.qan));
+    // Pairs among the best routes that still need something: an achieved qualification adds nothing to a pair.
+    const top = reachable.filter((x) => !x.route.alreadyAchieved).slice(0, combineTop);
+    const combined: CombinedRoute[] = [];
+    for (let i = 0; i < top.length; i++) {
+      for (let j = i + 1; j < top.length; j++) {
+        if (!mayShare(top[i], top[j])) continue;
+        const pair = combinePair(top[i], top[j], credits, date, exemptions, maxNodes);
+        if (pair && pair.saving > 0) combined.push(pair);
+      }
+    }
+    combined.sort(compareCombined);
+    return { routes: reachable.map((x) => x.route), unreachable, combined };
+  }
+}
+
+/** Every candidate through the optimiser, ranked, with combined routes among the best. */
+export function rankRoutes(input: RankInput): RankResult {
+  const ranker = new RouteRanker(input);
+  for (const c of input.candidates) ranker.add(c);
+  return ranker.finish(input.combineTop ?? 10);
 }

@@ -22,7 +22,7 @@ export function routesReport(view: RoutesView, generatedAt: string): Report {
       ['Learner', view.uln ?? '(none: planned units only)'],
       ['Date', view.filters.date],
       ['Filters', filterWords(view)],
-      ['Qualifications examined', String(view.candidates)],
+      ['Qualifications examined', `${view.candidates} of ${view.discovered} found`],
       ...(view.plannedUnits.length ? [['Planned units', view.plannedUnits.map((u) => u.urn).join(', ')] as [string, string]] : []),
       ...(view.scope === 'own-records' ? [['Note', 'the learner has not agreed to share: only your organisation\'s records were counted'] as [string, string]] : []),
     ],

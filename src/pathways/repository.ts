@@ -80,20 +80,28 @@ export interface CandidateQuery {
   ageBand: string | null;
   region: string | null;
   date: string;
-  limit: number;
+  /** Most candidates read. */
+  max: number;
 }
 
 export interface CandidateRow {
   qan: string;
-  totalCredits: number;
-  heldCredits: number;
-  covering: string[];
-  occupations: string[];
+  /** No route to the qualification needs fewer extra credits (see cypher/pathways/candidates). */
+  lowerBound: number;
+  /** The qualification's content hash: its rules are unchanged while this is. */
+  hash: string | null;
 }
 
-/** Candidate qualifications with every filter applied in the query (cypher/pathways/candidates). */
-export async function findCandidates(graph: Graph, query: CandidateQuery): Promise<CandidateRow[]> {
-  return graph.read<CandidateRow & Record<string, unknown>>('pathways/candidates', { ...query });
+export interface Candidates {
+  candidates: CandidateRow[];
+  /** Changes when units or equivalences are added to the catalogue. */
+  stamp: string;
+}
+
+/** Candidate qualifications with every filter applied in the query, by lower bound then QAN. */
+export async function findCandidates(graph: Graph, query: CandidateQuery): Promise<Candidates> {
+  const [row] = await graph.read<{ candidates: CandidateRow[]; units: number; equivalences: number }>('pathways/candidates', { ...query });
+  return { candidates: row?.candidates ?? [], stamp: `${row?.units ?? 0}/${row?.equivalences ?? 0}` };
 }
 
 const toUnit = (raw: unknown): Unit => {
@@ -119,26 +127,29 @@ export interface OfferingProvider {
   region: string;
 }
 
-/** For each qualification, its units on offer on the date (in the region when given), with who offers them. */
-export async function offeredUnits(graph: Graph, qans: string[], region: string | null, date: string): Promise<Map<string, Map<string, OfferingProvider[]>>> {
-  const out = new Map<string, Map<string, OfferingProvider[]>>();
-  if (qans.length === 0) return out;
-  const rows = await graph.read<{ qan: string; offered: { urn: string; providers: OfferingProvider[] }[] }>('pathways/offered-units', { qans, region, date });
-  for (const r of rows) {
-    out.set(r.qan, new Map(r.offered.map((o) => [o.urn, [...o.providers].sort((a, b) => a.ukprn.localeCompare(b.ukprn))])));
-  }
-  return out;
+/** For each qualification, the URNs of its units on offer on the date (in the region when given). */
+export async function offeredUnits(graph: Graph, qans: string[], region: string | null, date: string): Promise<Map<string, Set<string>>> {
+  if (qans.length === 0) return new Map();
+  const rows = await graph.read<{ qan: string; offered: string[] }>('pathways/offered-units', { qans, region, date });
+  return new Map(rows.map((r) => [r.qan, new Set(r.offered)]));
 }
 
-/**
- * Who offers each of a few units on the date (optionally in one region), at most `max` per
- * unit, in UKPRN order of those read. For the units a page of routes asks the learner to
- * take: reading every offer of every candidate's units costs seconds on a full catalogue.
- */
-export async function unitProviders(graph: Graph, urns: string[], region: string | null, date: string, max: number): Promise<Map<string, OfferingProvider[]>> {
-  if (urns.length === 0) return new Map();
-  const rows = await graph.read<{ urn: string; providers: OfferingProvider[] }>('pathways/unit-providers', { urns, region, date, max });
-  return new Map(rows.map((r) => [r.urn, [...r.providers].sort((a, b) => a.ukprn.localeCompare(b.ukprn))]));
+export interface RouteDetails {
+  /** Who offers each unit on the date (in the region when given), at most `max`, by UKPRN. */
+  providers: Map<string, OfferingProvider[]>;
+  /** Occupation codes each qualification leads to, sorted. */
+  occupations: Map<string, string[]>;
+}
+
+/** What a page of routes shows about its units and qualifications, in one read. */
+export async function routeDetails(graph: Graph, urns: string[], qans: string[], region: string | null, date: string, max: number): Promise<RouteDetails> {
+  if (urns.length === 0 && qans.length === 0) return { providers: new Map(), occupations: new Map() };
+  const [row] = await graph.read<{ units: { urn: string; providers: OfferingProvider[] }[]; qualifications: { qan: string; occupations: string[] }[] }>(
+    'pathways/route-details', { urns, qans, region, date, max });
+  return {
+    providers: new Map((row?.units ?? []).map((u) => [u.urn, u.providers])),
+    occupations: new Map((row?.qualifications ?? []).map((q) => [q.qan, q.occupations])),
+  };
 }
 
 /** Catalogue units by URN (for planned units); unknown URNs are left out. */

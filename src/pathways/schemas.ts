@@ -53,7 +53,8 @@ export const RoutesSchema = Type.Object({
     funded: Type.Boolean(), ageBand: Nullable(Type.String()), date: Type.String(), limit: Type.Integer(),
   }),
   plannedUnits: Type.Array(UnitSchema),
-  candidates: Type.Integer({ description: 'Candidate qualifications examined' }),
+  candidates: Type.Integer({ description: 'Candidate qualifications the optimiser examined, in order of a lower bound on their extra credits' }),
+  discovered: Type.Integer({ description: 'Candidate qualifications found (every filter applied); those not examined could not enter the page' }),
   routes: Type.Array(RouteSchema, { description: 'Reachable qualifications, fewest extra credits first (then fewest units, then QAN)' }),
   unreachable: Type.Array(Type.Object({
     qan: Type.String(), title: Type.String(), level: LevelSchema,

@@ -12,8 +12,9 @@ import { openLearner, type LearnerPass } from '../learners/gate.js';
 import { checkDate } from '../catalogue/service.js';
 import { URN_PATTERN, isLevel, levelRank, type LearnerCredit, type Level, type Unit } from '../catalogue/model.js';
 import { AGE_BANDS, REGIONS, type AgeBand } from './generator.js';
-import { findCandidates, learnerProfile, offeredUnits, rulesForQualifications, unitProviders, unitsByUrn, type OfferingProvider } from './repository.js';
-import { plannedCredits, rankRoutes, type CombinedRoute, type RankedRoute, type RouteCandidate, type UnreachableRoute } from './ranking.js';
+import { findCandidates, learnerProfile, offeredUnits, routeDetails, rulesForQualifications, unitsByUrn, type CandidateRow, type CandidateRules, type OfferingProvider } from './repository.js';
+import { plannedCredits, RouteRanker, type CombinedRoute, type RankedRoute, type UnreachableRoute } from './ranking.js';
+import { rulesCacheOf } from './rules-cache.js';
 
 export const DEFAULT_ROUTE_LIMIT = 10;
 /** Providers listed per unit to take when no region is chosen (all of them with a region). */
@@ -21,8 +22,12 @@ export const MAX_PROVIDERS_LISTED = 10;
 export const MAX_ROUTE_LIMIT = 50;
 /** Most planned units a what-if may carry. */
 export const MAX_PLANNED_UNITS = 100;
-/** Candidates handed to the optimiser: the best by a rough count, a few times the page asked for. */
-const candidatePool = (limit: number) => Math.min(100, Math.max(30, 3 * limit));
+/** Most candidate qualifications a search reads (in order of their lower bound). */
+export const MAX_CANDIDATES = 1_000;
+/** Providers listed per unit to take with a region (all of them, in practice). */
+const MAX_PROVIDERS_IN_REGION = 100;
+/** Rules read in the first round for a page of `limit` routes; each later round reads twice as many. */
+const firstBatch = (limit: number) => limit + 10;
 
 export interface RouteFilters {
   /** Exactly this level (sets both ends of the range). */
@@ -67,6 +72,8 @@ export interface RoutesView {
   plannedUnits: Unit[];
   /** Candidate qualifications the optimiser was run on. */
   candidates: number;
+  /** Candidate qualifications found (every filter applied); the ones not examined could not enter the page. */
+  discovered: number;
   routes: RouteView[];
   unreachable: UnreachableRoute[];
   combined: CombinedRoute[];
@@ -107,10 +114,18 @@ function heldUrns(credits: LearnerCredit[], date: string): string[] {
   return [...new Set(credits.filter((c) => c.status !== 'withdrawn' && c.awardDate <= date).map((c) => c.urn))].sort();
 }
 
-/** The search itself, for credits already read and filters already checked. */
+/**
+ * The search itself, for credits already read and filters already checked. Candidates come
+ * cheapest-looking first, each with a lower bound on its extra credits; their rules (and,
+ * with a region, their offered units) are read a batch at a time and optimised in that
+ * order, until `limit` routes are known and the next lower bound is above the last of them:
+ * no later candidate can enter the page, so the page is exact. Usually one batch does it,
+ * and rules read before are reused (see rules-cache.ts). Round trips: the candidates, one
+ * per batch (rules and offers concurrently), then the details of the page shown.
+ */
 export async function searchRoutes(graph: Graph, credits: LearnerCredit[], filters: AppliedFilters): Promise<Omit<RoutesView, 'uln' | 'scope' | 'plannedUnits'>> {
-  const { date, region } = filters;
-  const rows = await findCandidates(graph, {
+  const { date, region, limit } = filters;
+  const found = await findCandidates(graph, {
     heldUrns: heldUrns(credits, date),
     occupation: filters.occupation,
     minLevelRank: filters.minLevel === null ? null : levelRank(filters.minLevel),
@@ -118,35 +133,64 @@ export async function searchRoutes(graph: Graph, credits: LearnerCredit[], filte
     ageBand: filters.funded ? filters.ageBand : null,
     region,
     date,
-    limit: candidatePool(filters.limit),
+    max: MAX_CANDIDATES,
   });
-  const qans = rows.map((r) => r.qan);
-  // With a region, what is offered there decides what may be taken, so every candidate's
-  // offers are read. Without one every unit may be taken, and only the units of the routes
-  // shown need their providers: reading all offers of all candidates would cost seconds.
-  const [rules, offers] = await Promise.all([
-    rulesForQualifications(graph, qans),
-    region !== null ? offeredUnits(graph, qans, region, date) : Promise.resolve(null),
-  ]);
-  const candidates: RouteCandidate[] = qans.flatMap((qan) => {
-    const r = rules.get(qan);
-    if (!r) return [];
-    const available = offers !== null ? [...(offers.get(qan) ?? new Map()).keys()] : [...new Set(r.qualification.groups.flatMap((g) => g.units))];
-    return [{ ...r, available: available.sort() }];
-  });
-  const ranked = rankRoutes({ candidates, credits, date, combineTop: Math.min(10, filters.limit) });
-  const occupationsOf = new Map(rows.map((r) => [r.qan, [...r.occupations].sort()]));
-  const shown = ranked.routes.slice(0, filters.limit);
-  const nearby = offers === null
-    ? await unitProviders(graph, [...new Set(shown.flatMap((r) => r.unitsToTake.map((u) => u.urn)))].sort(), null, date, MAX_PROVIDERS_LISTED)
-    : null;
-  const providersFor = (qan: string, urn: string): OfferingProvider[] => (offers !== null ? offers.get(qan)?.get(urn) ?? [] : nearby?.get(urn) ?? []);
+  const cache = rulesCacheOf(graph);
+  cache.catalogueIs(found.stamp);
+  const ranker = new RouteRanker({ credits, date });
+  const queue = found.candidates;
+  let at = 0;
+  for (let size = firstBatch(limit); at < queue.length && !ranker.settled(limit, queue[at].lowerBound); size *= 2) {
+    const batch = queue.slice(at, at + size);
+    at += batch.length;
+    const rules = await rulesOf(graph, batch, region, date);
+    for (const c of batch) {
+      if (ranker.settled(limit, c.lowerBound)) break;
+      const r = rules.get(c.qan);
+      if (r) ranker.add(r);
+    }
+  }
+  const ranked = ranker.finish(Math.min(10, limit));
+  const shown = ranked.routes.slice(0, limit);
+  const details = await routeDetails(graph, [...new Set(shown.flatMap((r) => r.unitsToTake.map((u) => u.urn)))].sort(), shown.map((r) => r.qan),
+    region, date, region === null ? MAX_PROVIDERS_LISTED : MAX_PROVIDERS_IN_REGION);
   const routes = shown.map((route): RouteView => ({
     ...route,
-    unitsToTake: route.unitsToTake.map((u) => ({ ...u, providers: providersFor(route.qan, u.urn) })),
-    occupations: occupationsOf.get(route.qan) ?? [],
+    unitsToTake: route.unitsToTake.map((u) => ({ ...u, providers: details.providers.get(u.urn) ?? [] })),
+    occupations: details.occupations.get(route.qan) ?? [],
   }));
-  return { filters, candidates: candidates.length, routes, unreachable: ranked.unreachable, combined: ranked.combined };
+  return { filters, candidates: ranker.examined, discovered: queue.length, routes, unreachable: ranked.unreachable, combined: ranked.combined };
+}
+
+/**
+ * The rules of a batch of candidates, from the cache or in one read, with the units each may
+ * use: with a region, its units offered there on the date (read every time: offers change
+ * without the catalogue); without, every unit of its groups.
+ */
+async function rulesOf(graph: Graph, batch: CandidateRow[], region: string | null, date: string): Promise<Map<string, CandidateRules & { available: string[] }>> {
+  const cache = rulesCacheOf(graph);
+  const now = Date.now();
+  const known = new Map<string, CandidateRules>();
+  for (const c of batch) {
+    const r = cache.get(c.qan, c.hash, now);
+    if (r) known.set(c.qan, r);
+  }
+  const missing = batch.filter((c) => !known.has(c.qan));
+  const [read, offers] = await Promise.all([
+    rulesForQualifications(graph, missing.map((c) => c.qan)),
+    region !== null ? offeredUnits(graph, batch.map((c) => c.qan), region, date) : Promise.resolve(null),
+  ]);
+  for (const c of missing) {
+    const r = read.get(c.qan);
+    if (r) known.set(c.qan, r), cache.set(c.qan, c.hash, r, now);
+  }
+  const out = new Map<string, CandidateRules & { available: string[] }>();
+  for (const [qan, r] of known) {
+    const inGroups = new Set(r.qualification.groups.flatMap((g) => g.units));
+    const available = offers !== null ? [...(offers.get(qan) ?? [])].filter((u) => inGroups.has(u)) : [...inGroups];
+    out.set(qan, { ...r, available: available.sort() });
+  }
+  return out;
 }
 
 function needsAgeBand(filters: ReturnType<typeof checkFilters>, ageBand: AgeBand | null, field: string): AppliedFilters {
