@@ -21,6 +21,7 @@ import { createMailer, type Mailer } from './platform/mail.js';
 import { guard } from './platform/guard.js';
 import { securityHeaders } from './platform/security-headers.js';
 import { rateLimits } from './platform/rate-limits.js';
+import { routeRecorder } from './platform/access-matrix.js';
 import { JobQueue } from '../importers/queue.js';
 import { healthRoutes } from './operations/health.js';
 import { operationsRoutes } from './operations/routes.js';
@@ -124,6 +125,8 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
 
   // First, so that refusals from the guard and the rate limits carry the headers too.
   await app.register(securityHeaders);
+  // Every route from here on is listed for the access-control matrix test.
+  await app.register(routeRecorder);
   await app.register(guard, { tokens });
   // Before any route plugin: a hook applies only to routes registered after it.
   await app.register(activeSubjectCheck);
