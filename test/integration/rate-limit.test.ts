@@ -3,6 +3,8 @@ import { buildApp, type App } from '../../src/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { accountKey, limitCategory } from '../../src/platform/rate-limits.js';
 import { setupApp, tokenFor } from '../helpers/app.js';
+import { testConfig } from '../helpers/config.js';
+import { createRedis } from '../../src/platform/redis.js';
 
 t.test('limits are settings: COUNT/SECONDS, checked at start', async (t) => {
   const c = loadConfig({ RATE_LIMIT_SIGNIN_IP: '5/30', RATE_LIMIT_PUBLIC_IP: ' 1000 / 60 ', TRUST_PROXY: '2' });
@@ -143,4 +145,16 @@ t.test('limits in action', async (t) => {
 t.test('RATE_LIMIT_ENABLED=false turns every limit off', async (t) => {
   const { app } = await setupApp(t, { RATE_LIMIT_PUBLIC_IP: '1/60', RATE_LIMIT_ENABLED: 'false' });
   for (let i = 0; i < 3; i++) t.equal((await app.inject({ url: '/.well-known/jwks.json' })).statusCode, 200, `request ${i + 1}`);
+});
+
+t.test('Redis not answering: requests go through rather than fail', async (t) => {
+  // The queue gets a working connection; the limiter's own points at a port nobody serves.
+  const queueRedis = createRedis(testConfig(), 'queue');
+  const app = await buildApp(testConfig({ REDIS_URL: 'redis://127.0.0.1:1', RATE_LIMIT_PUBLIC_IP: '1/60' }), { redis: queueRedis });
+  t.teardown(async () => {
+    await app.close();
+    await queueRedis.quit();
+  });
+  await app.ready();
+  for (let i = 0; i < 3; i++) t.equal((await app.inject({ url: '/.well-known/jwks.json' })).statusCode, 200, `request ${i + 1} answered`);
 });
