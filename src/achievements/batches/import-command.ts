@@ -82,7 +82,7 @@ export async function runImport(deps: { graph: Graph; config: Config; jobs: JobQ
   for (;;) {
     const batch = (await getBatch(deps.graph, id))!;
     if (batch.status === 'completed' || batch.status === 'failed') {
-      if (tty) out.stderr.write(`\r${bar(100)} 100.0%${' '.repeat(30)}\n`);
+      if (batch.status === 'completed') out.stderr.write(tty ? `\r${bar(100)} 100.0%${' '.repeat(30)}\n` : '100.0% done\n');
       out.stdout.write(`${summaryText({ ...batch, duration: durationOf(batch, new Date()), ...batchUrls(config, id) })}\n`);
       return batch.status === 'completed' ? 0 : 1;
     }
