@@ -1,42 +1,42 @@
-// OCF 01: new achievement records (unit credits and qualification awards), one row each,
-// keyed by the submitting AO's UKPRN and its own record id, linked to the learner, the
-// awarding organisation and the unit or qualification. A row naming neither a known unit
-// nor a known qualification is skipped. Version 1; submittedAt and submittedBy keep the
-// first submission when the record is written again (the demo seed re-runs this).
+// OCF 01: new achievement records of one AO (unit credits and qualification awards), already
+// validated: the learner is registered, the unit or qualification exists and no record has
+// the key yet (the unique constraint on key refuses a duplicate). One Achievement per row,
+// keyed by the AO's UKPRN and its own record id, linked to the learner, the AO and the unit
+// or qualification. CREATE, not MERGE: nothing to look for, which keeps large chunks fast.
+MERGE (o:Organisation {ukprn: $aoUkprn})
+WITH o
 UNWIND $rows AS row
+MATCH (l:Learner {uln: row.uln})
 OPTIONAL MATCH (u:Unit {urn: row.urn})
 OPTIONAL MATCH (q:Qualification {qan: row.qan})
-WITH row, u, q
-WHERE u IS NOT NULL OR q IS NOT NULL
-MERGE (l:Learner {uln: row.uln})
-ON CREATE SET l.available = true, l.registeredAt = datetime()
-MERGE (o:Organisation {ukprn: row.aoUkprn})
-MERGE (a:Achievement {key: row.key})
-SET a.recordId = row.recordId,
-    a.aoUkprn = row.aoUkprn,
-    a.uln = row.uln,
-    a.kind = row.kind,
-    a.urn = row.urn,
-    a.qan = row.qan,
-    a.credit = row.credit,
-    a.level = row.level,
-    a.awardDate = date(row.awardDate),
-    a.grade = row.grade,
-    a.providerUkprn = row.providerUkprn,
-    a.language = row.language,
-    a.status = row.status,
-    a.underChallenge = coalesce(row.underChallenge, a.underChallenge, false),
-    a.late = row.late,
-    a.version = coalesce(a.version, 1),
-    a.action = 'ADD',
-    a.submittedAt = coalesce(a.submittedAt, datetime(row.at)),
-    a.submittedBy = coalesce(a.submittedBy, row.by),
-    a.changedAt = datetime(row.at),
-    a.changedBy = row.by,
-    a.batchId = row.batchId,
-    a.batchRow = row.batchRow
-MERGE (l)-[:ACHIEVED]->(a)
-MERGE (o)-[:AWARDED]->(a)
-FOREACH (x IN CASE WHEN u IS NULL THEN [] ELSE [u] END | MERGE (a)-[:FOR_UNIT]->(x))
-FOREACH (x IN CASE WHEN q IS NULL THEN [] ELSE [q] END | MERGE (a)-[:FOR_QUALIFICATION]->(x))
+CREATE (a:Achievement {
+  key: row.key,
+  recordId: row.recordId,
+  aoUkprn: $aoUkprn,
+  uln: row.uln,
+  kind: row.kind,
+  urn: row.urn,
+  qan: row.qan,
+  credit: row.credit,
+  level: row.level,
+  awardDate: date(row.awardDate),
+  grade: row.grade,
+  providerUkprn: row.providerUkprn,
+  language: row.language,
+  status: row.status,
+  underChallenge: false,
+  late: row.late,
+  version: 1,
+  action: 'ADD',
+  submittedAt: datetime(row.at),
+  submittedBy: row.by,
+  changedAt: datetime(row.at),
+  changedBy: row.by,
+  batchId: row.batchId,
+  batchRow: row.batchRow
+})
+CREATE (l)-[:ACHIEVED]->(a)
+CREATE (o)-[:AWARDED]->(a)
+FOREACH (x IN CASE WHEN u IS NULL THEN [] ELSE [u] END | CREATE (a)-[:FOR_UNIT]->(x))
+FOREACH (x IN CASE WHEN q IS NULL THEN [] ELSE [q] END | CREATE (a)-[:FOR_QUALIFICATION]->(x))
 RETURN count(a) AS recorded

@@ -20,10 +20,9 @@ import type { Graph, GraphTx } from '../platform/neo4j.js';
 import { getQualificationRules, type QualificationRules } from '../catalogue/repository.js';
 import { QAN_PATTERN, URN_PATTERN, type LearnerCredit, type Unit } from '../catalogue/model.js';
 import { isValidUln } from '../learners/uln.js';
-import { registerLookup } from '../learners/verify/service.js';
 import { DEFAULT_NATION, isNation } from '../operations/service-hours.js';
 import { lateChecker, londonDate, type DowntimeWindow } from './deadline.js';
-import { addRecords, changeRecords, existingRecords, learnerUnitCredits, organisationNation, recordKey, serviceOutages, unitsByUrn, type ChangeWrite, type RecordWrite } from './repository.js';
+import { addRecords, changeRecords, existingRecords, registerEntriesFor, learnerUnitCredits, organisationNation, recordKey, serviceOutages, unitsByUrn, type ChangeWrite, type RecordWrite } from './repository.js';
 import { passOf, type ChunkOutcome, type NumberedRecord, type RowProblem, type Submitter } from './rows.js';
 import { normaliseQanText, RECORD_ID_PATTERN, validateRow, type RecordContent, type RowContext, type RowDecision, type StoredRecord } from './validate.js';
 
@@ -63,6 +62,7 @@ export type RowResult = 'added' | 'amended' | 'withdrawn' | 'unchanged' | 'rejec
 /** What a chunk will do, decided by planChunk. */
 export interface ChunkPlan {
   validateOnly: boolean;
+  aoUkprn: string;
   outcome: ChunkOutcome;
   /** Per row, in the order decided (unit credits first): what happened to it. */
   results: { row: number; recordId?: string; result: RowResult; late: boolean }[];
@@ -128,7 +128,7 @@ export async function planChunk(graph: Graph, submitter: Submitter, rows: Number
   const outageFrom = earliestAward === '' ? submittedMs : Math.min(Date.parse(`${earliestAward}T00:00:00Z`) - DAY_MS, submittedMs);
 
   const [register, units, qualifications, existing, credits, outages] = await Promise.all([
-    ulns.size > 0 ? registerLookup(graph, ulns) : Promise.resolve(new Map()),
+    registerEntriesFor(graph, ulns),
     unitsByUrn(graph, [...urns]),
     Promise.all([...qans].map(async (qan) => [qan, await getQualificationRules(graph, qan)] as const)),
     existingRecords(graph, aoUkprn, [...recordIds]),
@@ -166,7 +166,7 @@ export async function planChunk(graph: Graph, submitter: Submitter, rows: Number
     m.set(credit.id, credit);
   };
 
-  const plan: ChunkPlan = { validateOnly: options.validateOnly, outcome: { accepted: 0, late: 0, unchanged: 0, rejected: [] }, results: [], adds: [], changes: [] };
+  const plan: ChunkPlan = { validateOnly: options.validateOnly, aoUkprn, outcome: { accepted: 0, late: 0, unchanged: 0, rejected: [] }, results: [], adds: [], changes: [] };
   const at = options.submittedAt.toISOString();
   const common = { aoUkprn, at, by: submitter.subject, batchId: options.batchId ?? null };
   for (const n of ordered) {
@@ -222,7 +222,7 @@ export async function planChunk(graph: Graph, submitter: Submitter, rows: Number
 /** The chunk's writes in the caller's transaction (UNWIND statements), returning the outcome. With validateOnly, writes nothing. */
 export async function writeChunk(tx: GraphTx, plan: ChunkPlan): Promise<ChunkOutcome> {
   if (!plan.validateOnly) {
-    const added = await addRecords(tx, plan.adds);
+    const added = await addRecords(tx, plan.aoUkprn, plan.adds);
     const changed = await changeRecords(tx, plan.changes);
     // A unit, qualification or record that vanished since planning: fail the transaction so
     // the caller retries the chunk from a fresh plan rather than count what was not written.

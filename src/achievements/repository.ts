@@ -7,6 +7,8 @@
 import type { Graph, GraphTx } from '../platform/neo4j.js';
 import type { Level, LearnerCredit, Unit } from '../catalogue/model.js';
 import type { DowntimeWindow } from './deadline.js';
+import type { RegisterEntry } from '../learners/verify.js';
+import { registerLookup } from '../learners/verify/service.js';
 import type { RecordKind, RecordStatus, StoredRecord } from './validate.js';
 
 /** One record as the write statements take it. */
@@ -40,9 +42,10 @@ export interface ChangeWrite extends RecordWrite {
   action: 'AMEND' | 'WITHDRAW';
 }
 
-export async function addRecords(tx: GraphTx, rows: RecordWrite[]): Promise<number> {
+/** New records of one AO, already validated (the learner, unit or qualification exist; the keys are free). */
+export async function addRecords(tx: GraphTx, aoUkprn: string, rows: RecordWrite[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const [res] = await tx.run<{ recorded: number }>('achievements/add-records', { rows });
+  const [res] = await tx.run<{ recorded: number }>('achievements/add-records', { aoUkprn, rows });
   return res?.recorded ?? 0;
 }
 
@@ -80,6 +83,38 @@ export async function existingRecords(graph: Graph, aoUkprn: string, recordIds: 
       batchId: r.batchId ?? null,
       batchRow: r.batchRow ?? null,
     });
+  }
+  return out;
+}
+
+const REGISTER_CHUNK = 5_000;
+
+/**
+ * Register entries for these ULNs, as verifyLearner's lookup wants them: one light read for
+ * all, then the full merge-chain read of OCF 11 only for entries merged into another.
+ */
+export async function registerEntriesFor(graph: Graph, ulns: Iterable<string>): Promise<Map<string, RegisterEntry>> {
+  const all = [...new Set(ulns)];
+  const out = new Map<string, RegisterEntry>();
+  const linked: string[] = [];
+  for (let i = 0; i < all.length; i += REGISTER_CHUNK) {
+    const rows = await graph.read<RegisterEntry & Record<string, unknown>>('achievements/register-entries', { ulns: all.slice(i, i + REGISTER_CHUNK) });
+    for (const r of rows) {
+      out.set(r.uln, {
+        uln: r.uln,
+        linkedTo: r.linkedTo ?? null,
+        givenName: r.givenName ?? '',
+        familyName: r.familyName ?? '',
+        previousFamilyName: r.previousFamilyName ?? null,
+        dateOfBirth: r.dateOfBirth ?? '',
+        gender: r.gender ?? '',
+        postcode: r.postcode ?? null,
+      });
+      if (typeof r.linkedTo === 'string' && r.linkedTo.trim() !== '') linked.push(r.uln);
+    }
+  }
+  if (linked.length > 0) {
+    for (const [uln, entry] of await registerLookup(graph, linked)) if (!out.has(uln)) out.set(uln, entry);
   }
   return out;
 }
@@ -283,7 +318,8 @@ export async function recordUnitCredits(graph: Graph, rows: UnitCreditRow[]): Pr
       batchRow: null,
       underChallenge: r.underChallenge ?? false,
     }));
-    total += await graph.writeTx((tx) => addRecords(tx, chunk));
+    const [res] = await graph.write<{ recorded: number }>('achievements/upsert-unit-credits', { rows: chunk });
+    total += res?.recorded ?? 0;
   }
   return total;
 }
