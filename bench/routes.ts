@@ -1,18 +1,28 @@
 /**
- * OCF 06 against the charter's 5-second target, through the real HTTP server: a full-size
- * catalogue with providers, occupations and funding, learners with credits, then
- * GET /learners/{uln}/routes over many learners, without filters and with a region filter.
+ * OCF 06 routes through the real HTTP server, at several catalogue sizes: for each scale,
+ * a generated catalogue (scale x 20,000 units, scale x 10,000 qualifications) with its
+ * providers, occupations and funding, learners holding 5 to 40 credits, then
+ * GET /learners/{uln}/routes with a careers adviser's token: one client, then
+ * --concurrency clients at once; without filters and with a region filter.
  *
- *   npx tsx bench/routes.ts [--seed 1] [--units 20000] [--qualifications 10000]
- *       [--learners 2000] [--requests 200] [--keep]
+ *   npx tsx bench/routes.ts [--scales 0.1,0.5,1] [--seed 1] [--learners 2000]
+ *       [--requests 400] [--single 100] [--concurrency 8] [--keep] [--neo4j-pid PID]
  *
- * Empties the graph first unless --keep is given: development databases only.
+ * Besides latencies it prints the CPU time per request of this process (the server, and the
+ * clients' small share) and, when it knows the Neo4j server's process (--neo4j-pid, or the
+ * pid file of scripts/neo4j.sh under NEO4J_LOCAL_DIR), of Neo4j: on a shared machine those
+ * say more about the cost of a request than the wall clock does.
+ *
+ * Empties the graph first (development databases only). --keep skips emptying and loading
+ * and measures what is in the graph (one scale only).
  */
 import { parseArgs } from 'node:util';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/app.js';
 import { migrate } from '../src/operations/migrate.js';
-import { generateCatalogue, mulberry32 } from '../src/catalogue/generator.js';
+import { generateCatalogue, Random } from '../src/catalogue/generator.js';
 import { loadCatalogue } from '../src/catalogue/repository.js';
 import { generateAchievements, generateLearners } from '../src/learners/generator.js';
 import { upsertLearners } from '../src/learners/repository.js';
@@ -22,17 +32,36 @@ import { loadPathwayData } from '../src/pathways/repository.js';
 
 const { values } = parseArgs({
   options: {
+    scales: { type: 'string', default: '0.1,0.5,1' },
     seed: { type: 'string', default: '1' },
-    units: { type: 'string', default: '20000' },
-    qualifications: { type: 'string', default: '10000' },
     learners: { type: 'string', default: '2000' },
-    requests: { type: 'string', default: '200' },
+    requests: { type: 'string', default: '400' },
+    single: { type: 'string', default: '100' },
+    concurrency: { type: 'string', default: '8' },
     keep: { type: 'boolean', default: false },
+    'neo4j-pid': { type: 'string' },
   },
 });
+const pidFile = join(process.env.NEO4J_LOCAL_DIR ?? '.local/neo4j', 'neo4j.pid');
+const neo4jPid = values['neo4j-pid'] ?? (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : undefined);
+/** CPU milliseconds a process has used (user + system), from /proc; null when unknown. */
+function cpuOf(pid: string | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 1/100 s
+  } catch {
+    return null;
+  }
+}
 const seed = Number(values.seed);
+const scales = values.scales.split(',').map(Number);
+if (scales.some((s) => !(s > 0 && s <= 1))) throw new RangeError('--scales: numbers in (0, 1], comma-separated');
+if (values.keep && scales.length !== 1) throw new RangeError('--keep measures what is loaded: give one scale');
+const concurrency = Number(values.concurrency);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+const ms = (x: number) => Math.round(x);
 
 const config = loadConfig({ ...process.env, NEO4J_URI: process.env.NEO4J_URI ?? 'bolt://127.0.0.1:7687', LOG_LEVEL: 'warn', PORT: '0', QUEUE_PREFIX: 'bench' });
 const app = await buildApp(config);
@@ -40,54 +69,89 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 const graph = app.deps.graph;
+const token = await app.deps.tokens.issue({ subject: 'bench', roles: ['careers-adviser'], organisation: '10000003', expiresIn: 4 * 3600 });
+const headers = { authorization: `Bearer ${token}` };
 
-try {
-  if (!values.keep) await graph.autoCommit('testing/clean-graph');
-  await migrate(graph);
-  let t0 = performance.now();
-  const catalogue = generateCatalogue({ seed, units: Number(values.units), qualifications: Number(values.qualifications) });
-  await loadCatalogue(graph, catalogue);
-  const pathways = generatePathwayData({ seed, catalogue });
-  const loaded = await loadPathwayData(graph, pathways);
-  console.log(`catalogue and filter data loaded in ${secs(performance.now() - t0)}: ${catalogue.qualifications.length} qualifications, ${loaded.providers} providers, ${loaded.offers} offers, ${loaded.occupations} occupations, ${loaded.fundingRules} funding rules`);
+interface Sample { ms: number; credits: number; candidates: number; ok: boolean }
 
-  t0 = performance.now();
-  const learners = generateLearners({ seed, count: Number(values.learners) });
-  const achievements = generateAchievements({ seed, learners, catalogue });
-  await upsertLearners(graph, learners);
-  await recordUnitCredits(graph, achievements);
-  console.log(`${learners.length} learners with ${achievements.length} credits loaded in ${secs(performance.now() - t0)}`);
-
-  const shared = learners.filter((l) => l.available && !l.linkedTo);
-  const random = mulberry32(seed * 104729);
-  const token = await app.deps.tokens.issue({ subject: 'bench', roles: ['careers-adviser'], organisation: '10000003', expiresIn: 3600 });
-  const headers = { authorization: `Bearer ${token}` };
-
-  async function run(name: string, query: string) {
-    const times: number[] = [];
-    let failures = 0;
-    let routes = 0;
-    let candidates = 0;
-    for (let i = 0; i < Number(values.requests); i++) {
-      const l = shared[Math.floor(random() * shared.length)];
-      const region = REGIONS[Math.floor(random() * REGIONS.length)];
-      const url = `${base}/learners/${l.uln}/routes?limit=10${query.replace('REGION', encodeURIComponent(region))}`;
+/** `total` requests from `clients` callers at once, each taking the next learner of the list. */
+let lastCpu = { app: 0, neo4j: null as number | null };
+async function run(learners: { uln: string; credits: number }[], total: number, clients: number, query: (i: number) => string): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  const app0 = process.cpuUsage();
+  const neo0 = cpuOf(neo4jPid);
+  let next = 0;
+  async function client() {
+    for (let i = next++; i < total; i = next++) {
+      const l = learners[i % learners.length];
       const s = performance.now();
-      const res = await fetch(url, { headers });
-      const body = await res.json() as { routes?: unknown[]; candidates?: number };
-      times.push(performance.now() - s);
-      if (res.status !== 200) failures++;
-      routes += body.routes?.length ?? 0;
-      candidates += body.candidates ?? 0;
+      const res = await fetch(`${base}/learners/${l.uln}/routes?limit=10${query(i)}`, { headers });
+      const body = await res.json() as { candidates?: number };
+      samples.push({ ms: performance.now() - s, credits: l.credits, candidates: body.candidates ?? 0, ok: res.status === 200 });
     }
-    times.sort((a, b) => a - b);
-    const r = { name, requests: times.length, failures, p50: +pct(times, 50).toFixed(1), p95: +pct(times, 95).toFixed(1), max: +times[times.length - 1].toFixed(1), meanRoutes: +(routes / times.length).toFixed(1), meanCandidates: +(candidates / times.length).toFixed(1) };
-    console.log(`${name}: ${r.requests} requests, p50 ${r.p50} ms, p95 ${r.p95} ms, max ${r.max} ms, ${failures} not 200, ${r.meanRoutes} routes and ${r.meanCandidates} candidates per answer on average`);
-    return r;
   }
-  const all = await run('OCF 06 routes, no filter', '');
-  const region = await run('OCF 06 routes, region filter', '&region=REGION');
-  console.log(JSON.stringify({ all, region }));
+  await Promise.all(Array.from({ length: clients }, client));
+  const app = process.cpuUsage(app0);
+  const neo1 = cpuOf(neo4jPid);
+  lastCpu = { app: (app.user + app.system) / 1000 / total, neo4j: neo0 === null || neo1 === null ? null : (neo1 - neo0) / total };
+  return samples;
+}
+
+function summary(samples: Sample[]) {
+  const t = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const band = (lo: number, hi: number) => {
+    const x = samples.filter((s) => s.credits >= lo && s.credits <= hi).map((s) => s.ms).sort((a, b) => a - b);
+    return x.length === 0 ? null : ms(pct(x, 50));
+  };
+  return {
+    requests: t.length, failures: samples.filter((s) => !s.ok).length,
+    p50: ms(pct(t, 50)), p95: ms(pct(t, 95)), max: ms(t[t.length - 1]),
+    meanCandidates: +(samples.reduce((a, s) => a + s.candidates, 0) / samples.length).toFixed(1),
+    // The cost should follow the learner's neighbourhood (how many credits), not the catalogue.
+    p50ByCredits: { '5-14': band(5, 14), '15-24': band(15, 24), '25-40': band(25, 40) },
+    cpuMsPerRequest: { app: +lastCpu.app.toFixed(1), neo4j: lastCpu.neo4j === null ? null : +lastCpu.neo4j.toFixed(1) },
+  };
+}
+
+const results: Record<string, unknown>[] = [];
+try {
+  for (const scale of scales) {
+    const units = Math.round(20_000 * scale);
+    const qualifications = Math.round(10_000 * scale);
+    const catalogue = generateCatalogue({ seed, units, qualifications });
+    const learners = generateLearners({ seed, count: Number(values.learners) });
+    const achievements = generateAchievements({ seed, learners, catalogue, perLearner: { min: 5, max: 40 } });
+    if (!values.keep) {
+      let t0 = performance.now();
+      await graph.autoCommit('testing/clean-graph');
+      await migrate(graph);
+      await loadCatalogue(graph, catalogue);
+      const loaded = await loadPathwayData(graph, generatePathwayData({ seed, catalogue }));
+      console.log(`scale ${scale}: ${units} units, ${qualifications} qualifications, ${loaded.providers} providers, ${loaded.offers} offers loaded in ${secs(performance.now() - t0)}`);
+      t0 = performance.now();
+      await upsertLearners(graph, learners);
+      await recordUnitCredits(graph, achievements);
+      console.log(`  ${learners.length} learners with ${achievements.length} credits loaded in ${secs(performance.now() - t0)}`);
+    }
+    const held = new Map<string, number>();
+    for (const a of achievements) held.set(a.uln, (held.get(a.uln) ?? 0) + 1);
+    const rnd = new Random(seed, 0x42454e43);
+    const shared = rnd.shuffle(learners.filter((l) => l.available && !l.linkedTo && held.has(l.uln)).map((l) => ({ uln: l.uln, credits: held.get(l.uln)! })));
+    const region = (i: number) => `&region=${encodeURIComponent(REGIONS[i % REGIONS.length])}`;
+
+    await run(shared.slice(-20), 20, 2, () => ''); // warm-up: JIT, plan cache, page cache
+    for (const [filter, query] of [['no filter', () => ''], ['region', region]] as const) {
+      const one = summary(await run(shared, Number(values.single), 1, query));
+      const many = summary(await run(shared.slice(Number(values.single)), Number(values.requests), concurrency, query));
+      for (const [clients, r] of [[1, one], [concurrency, many]] as const) {
+        console.log(`  ${filter}, ${clients} client(s): ${r.requests} requests, p50 ${r.p50} ms, p95 ${r.p95} ms, max ${r.max} ms, ${r.failures} not 200; ` +
+          `${r.meanCandidates} candidates on average; p50 by credits held ${JSON.stringify(r.p50ByCredits)}; ` +
+          `CPU per request: app ${r.cpuMsPerRequest.app} ms, Neo4j ${r.cpuMsPerRequest.neo4j ?? '?'} ms`);
+        results.push({ scale, filter, clients, ...r });
+      }
+    }
+  }
+  console.log(JSON.stringify(results));
 } finally {
   await app.close();
 }

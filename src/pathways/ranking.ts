@@ -120,8 +120,8 @@ function completes(c: RouteCandidate, credits: LearnerCredit[], add: readonly Un
  * and the plain union of the two routes. Each is checked with the evaluator.
  */
 export function combinePair(
-  a: { candidate: RouteCandidate; route: RankedRoute },
-  b: { candidate: RouteCandidate; route: RankedRoute },
+  a: { candidate: RouteCandidate; route: RankedRoute; counting?: () => Set<string> },
+  b: { candidate: RouteCandidate; route: RankedRoute; counting?: () => Set<string> },
   credits: LearnerCredit[],
   date: string,
   exemptions?: string[],
@@ -131,7 +131,15 @@ export function combinePair(
   const union = new Map<string, Unit>();
   for (const u of [...a.route.unitsToTake, ...b.route.unitsToTake]) union.set(u.urn, u);
   options.push([...union.values()]);
-  for (const [first, second] of [[a, b], [b, a]] as const) {
+  const countA = a.counting?.() ?? countingUnits(a.candidate);
+  const countB = b.counting?.() ?? countingUnits(b.candidate);
+  for (const [first, second, countSecond] of [[a, b, countB], [b, a, countA]] as const) {
+    // When no unit of the first route counts in the second, the second's cheapest completion on
+    // top of it is its own route again: nothing to gain, and an optimiser run saved.
+    if (!first.route.unitsToTake.some((u) => countSecond.has(u.urn))) {
+      options.push([...first.route.unitsToTake, ...second.route.unitsToTake]);
+      continue;
+    }
     const after = optimiseRoute({
       qualification: second.candidate.qualification, units: second.candidate.units,
       credits: [...credits, ...plannedCredits(first.route.unitsToTake, date, 'first')],
@@ -251,12 +259,18 @@ export class RouteRanker {
     return this.costs.length >= limit && lowerBound > this.costs[limit - 1];
   }
 
-  finish(combineTop = 10): RankResult {
+  /** The reachable routes ranked, and the unreachable candidates by QAN. */
+  ranked(): Omit<RankResult, 'combined'> {
+    this.reachable.sort((a, b) => compareRoutes(a.route, b.route));
+    return { routes: this.reachable.map((x) => x.route), unreachable: [...this.unreachable].sort((a, b) => byQan(a.qan, b.qan)) };
+  }
+
+  /** Combined routes among the first `combineTop` reachable routes that still need something. */
+  combined(combineTop = 10): CombinedRoute[] {
     const { credits, date, exemptions, maxNodes } = this.input;
-    const reachable = [...this.reachable].sort((a, b) => compareRoutes(a.route, b.route));
-    const unreachable = [...this.unreachable].sort((a, b) => byQan(a.qan, b.qan));
-    // Pairs among the best routes that still need something: an achieved qualification adds nothing to a pair.
-    const top = reachable.filter((x) => !x.route.alreadyAchieved).slice(0, combineTop);
+    this.reachable.sort((a, b) => compareRoutes(a.route, b.route));
+    // An achieved qualification adds nothing to a pair.
+    const top = this.reachable.filter((x) => !x.route.alreadyAchieved).slice(0, combineTop);
     const combined: CombinedRoute[] = [];
     for (let i = 0; i < top.length; i++) {
       for (let j = i + 1; j < top.length; j++) {
@@ -265,8 +279,11 @@ export class RouteRanker {
         if (pair && pair.saving > 0) combined.push(pair);
       }
     }
-    combined.sort(compareCombined);
-    return { routes: reachable.map((x) => x.route), unreachable, combined };
+    return combined.sort(compareCombined);
+  }
+
+  finish(combineTop = 10): RankResult {
+    return { ...this.ranked(), combined: this.combined(combineTop) };
   }
 }
 

@@ -150,16 +150,21 @@ export async function searchRoutes(graph: Graph, credits: LearnerCredit[], filte
       if (r) ranker.add(r);
     }
   }
-  const ranked = ranker.finish(Math.min(10, limit));
+  const ranked = ranker.ranked();
   const shown = ranked.routes.slice(0, limit);
-  const details = await routeDetails(graph, [...new Set(shown.flatMap((r) => r.unitsToTake.map((u) => u.urn)))].sort(), shown.map((r) => r.qan),
+  // The page's details are read while the combined routes are worked out.
+  const reading = routeDetails(graph, [...new Set(shown.flatMap((r) => r.unitsToTake.map((u) => u.urn)))].sort(), shown.map((r) => r.qan),
     region, date, region === null ? MAX_PROVIDERS_LISTED : MAX_PROVIDERS_IN_REGION);
+  reading.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+  await new Promise((resolve) => setImmediate(resolve)); // let the driver send it first
+  const combined = ranker.combined(Math.min(10, limit));
+  const details = await reading;
   const routes = shown.map((route): RouteView => ({
     ...route,
     unitsToTake: route.unitsToTake.map((u) => ({ ...u, providers: details.providers.get(u.urn) ?? [] })),
     occupations: details.occupations.get(route.qan) ?? [],
   }));
-  return { filters, candidates: ranker.examined, discovered: queue.length, routes, unreachable: ranked.unreachable, combined: ranked.combined };
+  return { filters, candidates: ranker.examined, discovered: queue.length, routes, unreachable: ranked.unreachable, combined };
 }
 
 /**
