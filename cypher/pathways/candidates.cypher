@@ -5,7 +5,8 @@
 // yet. Every filter is applied here: operational on $date, level range
 // ($minLevelRank..$maxLevelRank), occupation, funding for $ageBand (a funding rule of that
 // band whose level cap admits the qualification) and availability ($region: some unit of its
-// groups offered there on $date). Nulls switch a filter off.
+// groups offered there on $date, and each mandatory unit held, offered there, or one that
+// another unit counts as). Nulls switch a filter off.
 // lowerBound: the total less the credit of the held units that can count, which no route can
 // beat (a unit counts at most its own credit, once); the service optimises candidates in
 // this order and stops when no later one can enter the page. hash: the qualification's
@@ -40,10 +41,20 @@ CALL () {
       MATCH (f:FundingRule)-[:FUNDS]->(q)
       WHERE $ageBand IN f.ageBands AND (f.maxLevelRank IS NULL OR q.levelRank <= f.maxLevelRank)
     })
-    AND ($region IS NULL OR EXISTS {
+    AND ($region IS NULL OR (EXISTS {
       MATCH (q)-[:HAS_GROUP]->(:RuleGroup)-[:INCLUDES]->(:Unit)<-[o:OFFERS]-(p:Provider)
       WHERE p.region = $region AND o.from <= date($date) AND (o.to IS NULL OR o.to >= date($date))
-    })
+    } AND NOT EXISTS {
+      // A mandatory unit that is not held, is offered nowhere in the region and that no other
+      // unit counts as: nothing can fill it there.
+      MATCH (q)-[:HAS_GROUP]->(:RuleGroup {mandatory: true})-[:INCLUDES]->(m:Unit)
+      WHERE NOT m.urn IN $heldUrns
+        AND NOT EXISTS { (m)<-[:COUNTS_AS]-(:Unit) }
+        AND NOT EXISTS {
+          MATCH (m)<-[o:OFFERS]-(p:Provider)
+          WHERE p.region = $region AND o.from <= date($date) AND (o.to IS NULL OR o.to >= date($date))
+        }
+    }))
   WITH q, q.totalCredits - reduce(c = 0, u IN covering | c + u.credit) AS short
   WITH q, CASE WHEN short > 0 THEN short ELSE 0 END AS lowerBound
   ORDER BY lowerBound, q.qan

@@ -111,13 +111,24 @@ const toUnit = (raw: unknown): Unit => {
 
 export type CandidateRules = QualificationRules;
 
-/** The rules of many qualifications in one round trip, by QAN. */
-export async function rulesForQualifications(graph: Graph, qans: string[]): Promise<Map<string, CandidateRules>> {
-  const out = new Map<string, CandidateRules>();
-  if (qans.length === 0) return out;
-  for (const row of await graph.read<RulesRow & Record<string, unknown>>('pathways/rules-for-qualifications', { qans })) {
-    out.set(row.qualification.qan, rulesFromRow(row));
-  }
+export interface CandidateBatch {
+  /** The rules of each qualification asked for, by QAN. */
+  rules: Map<string, CandidateRules>;
+  /** For each qualification asked for, the URNs of its units on offer in the region on the date. */
+  offered: Map<string, Set<string>>;
+}
+
+/**
+ * One read for a batch of candidates: the rules of `qans` and, with a region, the units of
+ * `offerQans` offered there on the date.
+ */
+export async function candidateBatch(graph: Graph, qans: string[], offerQans: string[], region: string | null, date: string): Promise<CandidateBatch> {
+  const out: CandidateBatch = { rules: new Map(), offered: new Map() };
+  if (region === null) offerQans = [];
+  if (qans.length === 0 && offerQans.length === 0) return out;
+  const [row] = await graph.read<{ rules: RulesRow[]; offered: { qan: string; urns: string[] }[] }>('pathways/candidate-batch', { qans, offerQans, region, date });
+  for (const r of row?.rules ?? []) out.rules.set(r.qualification.qan, rulesFromRow(r));
+  for (const o of row?.offered ?? []) out.offered.set(o.qan, new Set(o.urns));
   return out;
 }
 
@@ -125,13 +136,6 @@ export interface OfferingProvider {
   ukprn: string;
   name: string;
   region: string;
-}
-
-/** For each qualification, the URNs of its units on offer on the date (in the region when given). */
-export async function offeredUnits(graph: Graph, qans: string[], region: string | null, date: string): Promise<Map<string, Set<string>>> {
-  if (qans.length === 0) return new Map();
-  const rows = await graph.read<{ qan: string; offered: string[] }>('pathways/offered-units', { qans, region, date });
-  return new Map(rows.map((r) => [r.qan, new Set(r.offered)]));
 }
 
 export interface RouteDetails {

@@ -12,7 +12,7 @@ import { openLearner, type LearnerPass } from '../learners/gate.js';
 import { checkDate } from '../catalogue/service.js';
 import { URN_PATTERN, isLevel, levelRank, type LearnerCredit, type Level, type Unit } from '../catalogue/model.js';
 import { AGE_BANDS, REGIONS, type AgeBand } from './generator.js';
-import { findCandidates, learnerProfile, offeredUnits, routeDetails, rulesForQualifications, unitsByUrn, type CandidateRow, type CandidateRules, type OfferingProvider } from './repository.js';
+import { candidateBatch, findCandidates, learnerProfile, routeDetails, unitsByUrn, type CandidateRow, type CandidateRules, type OfferingProvider } from './repository.js';
 import { plannedCredits, RouteRanker, type CombinedRoute, type RankedRoute, type UnreachableRoute } from './ranking.js';
 import { rulesCacheOf } from './rules-cache.js';
 
@@ -120,8 +120,9 @@ function heldUrns(credits: LearnerCredit[], date: string): string[] {
  * with a region, their offered units) are read a batch at a time and optimised in that
  * order, until `limit` routes are known and the next lower bound is above the last of them:
  * no later candidate can enter the page, so the page is exact. Usually one batch does it,
- * and rules read before are reused (see rules-cache.ts). Round trips: the candidates, one
- * per batch (rules and offers concurrently), then the details of the page shown.
+ * and rules read before are reused (see rules-cache.ts). Round trips after the learner's
+ * profile: the candidates, one per batch (none when its rules are all cached and no region
+ * is given), then the details of the page shown.
  */
 export async function searchRoutes(graph: Graph, credits: LearnerCredit[], filters: AppliedFilters): Promise<Omit<RoutesView, 'uln' | 'scope' | 'plannedUnits'>> {
   const { date, region, limit } = filters;
@@ -168,9 +169,9 @@ export async function searchRoutes(graph: Graph, credits: LearnerCredit[], filte
 }
 
 /**
- * The rules of a batch of candidates, from the cache or in one read, with the units each may
- * use: with a region, its units offered there on the date (read every time: offers change
- * without the catalogue); without, every unit of its groups.
+ * The rules of a batch of candidates, from the cache or read, with the units each may use:
+ * with a region, its units offered there on the date (read every time: offers change without
+ * the catalogue); without, every unit of its groups. One read at most.
  */
 async function rulesOf(graph: Graph, batch: CandidateRow[], region: string | null, date: string): Promise<Map<string, CandidateRules & { available: string[] }>> {
   const cache = rulesCacheOf(graph);
@@ -181,12 +182,10 @@ async function rulesOf(graph: Graph, batch: CandidateRow[], region: string | nul
     if (r) known.set(c.qan, r);
   }
   const missing = batch.filter((c) => !known.has(c.qan));
-  const [read, offers] = await Promise.all([
-    rulesForQualifications(graph, missing.map((c) => c.qan)),
-    region !== null ? offeredUnits(graph, batch.map((c) => c.qan), region, date) : Promise.resolve(null),
-  ]);
+  const read = await candidateBatch(graph, missing.map((c) => c.qan), batch.map((c) => c.qan), region, date);
+  const offers = region !== null ? read.offered : null;
   for (const c of missing) {
-    const r = read.get(c.qan);
+    const r = read.rules.get(c.qan);
     if (r) known.set(c.qan, r), cache.set(c.qan, c.hash, r, now);
   }
   const out = new Map<string, CandidateRules & { available: string[] }>();
