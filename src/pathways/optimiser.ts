@@ -977,26 +977,33 @@ export function optimiseRoute(input: RouteInput): RouteResult {
    */
   const fewestPaying = (r: number, waste: number, limit: number, valuesOf: number[][], askedOf: (UnitsAsked | null)[]): number => {
     const width = waste + 1;
-    let best = new Array<number>((r + 1) * width).fill(Infinity);
+    const NONE = 1 << 30;
+    let best = new Int32Array((r + 1) * width).fill(NONE);
     best[0] = 0;
     for (let g = 0; g < G; g++) {
       const values = valuesOf[g];
       const lo = askedOf[g]?.least ?? 0;
       const atLeast = askedOf[g]?.atAll ?? 0;
-      const hi = Math.min(r, roomOf[g] + waste);
-      const fewest = new Array<number>(hi + 1).fill(Infinity);
+      const room = roomOf[g];
+      const hi = Math.min(r, room + waste);
+      const fewest = new Int32Array(hi + 1).fill(NONE);
       fewest[0] = 0;
       for (const v of values) for (let x = hi; x >= v; x--) if (fewest[x - v] + 1 < fewest[x]) fewest[x] = fewest[x - v] + 1;
-      const next = new Array<number>((r + 1) * width).fill(Infinity);
+      // The sums from lo up that some of the group's units make, with what each costs in units.
+      const sums: number[] = [];
+      const unitsFor: number[] = [];
+      for (let x = lo; x <= hi; x++) if (fewest[x] < NONE) sums.push(x), unitsFor.push(Math.max(atLeast, fewest[x]));
+      const next = new Int32Array((r + 1) * width).fill(NONE);
       for (let c = 0; c <= r; c++) {
         for (let w = 0; w <= waste; w++) {
           const here = best[c * width + w];
           if (here >= limit) continue;
-          for (let x = lo; x <= hi && c + x <= r; x++) {
-            if (fewest[x] === Infinity) continue;
-            const ww = w + Math.max(0, x - roomOf[g]);
+          for (let i = 0; i < sums.length; i++) {
+            const x = sums[i];
+            if (c + x > r) break;
+            const ww = x > room ? w + x - room : w;
             if (ww > waste) break;
-            const v = here + Math.max(atLeast, fewest[x]);
+            const v = here + unitsFor[i];
             const to = (c + x) * width + ww;
             if (v < next[to]) next[to] = v;
           }
