@@ -398,7 +398,13 @@ export function optimiseRoute(input: RouteInput): RouteResult {
   const floor = levelRule ? levelRank(levelRule.level) : Infinity;
   const cap = groups.map((g) => g.maxCredits ?? Infinity);
   /** Where a unit can count: its groups and the mandatory places it can fill. */
+  const reached = new Map<string, { groups: number[]; places: number[] }>();
   const reachOf = (urn: string) => {
+    let r = reached.get(urn);
+    if (r === undefined) reached.set(urn, (r = reachOfUnit(urn)));
+    return r;
+  };
+  const reachOfUnit = (urn: string) => {
     const options = identities(urn).flatMap((v) => (groupsOfUnit.get(v) ?? []).map((g) => ({ g, place: placeIndex.get(`${g}|${v}`) ?? -1 })));
     return { groups: [...new Set(options.map((o) => o.g))], places: [...new Set(options.flatMap((o) => (o.place >= 0 ? [o.place] : [])))] };
   };
@@ -471,6 +477,8 @@ export function optimiseRoute(input: RouteInput): RouteResult {
   const groupCands: number[][] = groups.map((_, g) => byValueDesc(cands.flatMap((c, j) => (c.groups.includes(g) ? [j] : []))));
   const placeCands: number[][] = Array.from({ length: P }, (_, p) => cands.flatMap((c, j) => (c.places.includes(p) ? [j] : [])));
   const allDesc = byValueDesc(cands.map((_, j) => j));
+  /** Candidates that can go to several groups: chosen, they are flexible items. */
+  const multiGroup = cands.flatMap((c, j) => (c.groups.length > 1 ? [j] : []));
 
   // Tables over the candidates from position p of a search order on (p = 0 ... n), group by group
   // and overall: at a node of the walk the undecided units are those from its position on (less
@@ -658,17 +666,18 @@ export function optimiseRoute(input: RouteInput): RouteResult {
    */
   const bound = (from: number, enough = Infinity): number => {
     // The flexible items now: the learner's, and the chosen units that can go to several groups.
-    let flexItems = [...heldFlex];
-    for (let j = 0; j < n; j++) {
+    let flexItems = heldFlex.slice();
+    for (const j of multiGroup) {
+      if (status[j] !== 1) continue;
       const c = cands[j];
-      if (status[j] === 1 && c.groups.length > 1) flexItems.push({ key: -2 - j, value: c.value, high: c.high, groups: c.groups, credits: c.groups.map(() => c.value) });
+      flexItems.push({ key: -2 - j, value: c.value, high: c.high, groups: c.groups, credits: c.groups.map(() => c.value) });
     }
     let flexNow = flex;
     let flexHighNow = flexHigh;
     flexTo = flexAvail.slice();
     singleLess.fill(0);
     singleHighLess.fill(0);
-    for (const list of [...mergedValues, ...mergedHighValues]) list.length = 0;
+    for (let g = 0; g < G; g++) mergedValues[g].length = mergedHighValues[g].length = 0;
     // Of the items (held or chosen) bound to one barred set, at most one counts: they become one
     // flexible item worth the most of them, able to go to any of their groups.
     if (q.barred.length > 0) {
