@@ -72,7 +72,7 @@ const graph = app.deps.graph;
 const token = await app.deps.tokens.issue({ subject: 'bench', roles: ['careers-adviser'], organisation: '10000003', expiresIn: 4 * 3600 });
 const headers = { authorization: `Bearer ${token}` };
 
-interface Sample { ms: number; credits: number; candidates: number; ok: boolean }
+interface Sample { ms: number; credits: number; candidates: number; discovered: number; ok: boolean }
 
 /** `total` requests from `clients` callers at once, each taking the next learner of the list. */
 let lastCpu = { app: 0, neo4j: null as number | null };
@@ -86,8 +86,8 @@ async function run(learners: { uln: string; credits: number }[], total: number, 
       const l = learners[i % learners.length];
       const s = performance.now();
       const res = await fetch(`${base}/learners/${l.uln}/routes?limit=10${query(i)}`, { headers });
-      const body = await res.json() as { candidates?: number };
-      samples.push({ ms: performance.now() - s, credits: l.credits, candidates: body.candidates ?? 0, ok: res.status === 200 });
+      const body = await res.json() as { candidates?: number; discovered?: number };
+      samples.push({ ms: performance.now() - s, credits: l.credits, candidates: body.candidates ?? 0, discovered: body.discovered ?? 0, ok: res.status === 200 });
     }
   }
   await Promise.all(Array.from({ length: clients }, client));
@@ -107,6 +107,8 @@ function summary(samples: Sample[]) {
     requests: t.length, failures: samples.filter((s) => !s.ok).length,
     p50: ms(pct(t, 50)), p95: ms(pct(t, 95)), max: ms(t[t.length - 1]),
     meanCandidates: +(samples.reduce((a, s) => a + s.candidates, 0) / samples.length).toFixed(1),
+    // The learner's neighbourhood: qualifications their credits reach (filters applied).
+    meanDiscovered: +(samples.reduce((a, s) => a + s.discovered, 0) / samples.length).toFixed(1),
     // The cost should follow the learner's neighbourhood (how many credits), not the catalogue.
     p50ByCredits: { '5-14': band(5, 14), '15-24': band(15, 24), '25-40': band(25, 40) },
     cpuMsPerRequest: { app: +lastCpu.app.toFixed(1), neo4j: lastCpu.neo4j === null ? null : +lastCpu.neo4j.toFixed(1) },
@@ -146,7 +148,7 @@ try {
       const many = summary(await run(shared.slice(Number(values.single)), Number(values.requests), concurrency, query));
       for (const [clients, r] of [[1, one], [concurrency, many]] as const) {
         console.log(`  ${filter}, ${clients} client(s): ${r.requests} requests, p50 ${r.p50} ms, p95 ${r.p95} ms, max ${r.max} ms, ${r.failures} not 200; ` +
-          `${r.meanCandidates} candidates on average; p50 by credits held ${JSON.stringify(r.p50ByCredits)}; ` +
+          `${r.meanCandidates} of ${r.meanDiscovered} candidates examined on average; p50 by credits held ${JSON.stringify(r.p50ByCredits)}; ` +
           `CPU per request: app ${r.cpuMsPerRequest.app} ms, Neo4j ${r.cpuMsPerRequest.neo4j ?? '?'} ms`);
         results.push({ scale, filter, clients, ...r });
       }
