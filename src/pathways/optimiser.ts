@@ -1055,15 +1055,17 @@ export function optimiseRoute(input: RouteInput): RouteResult {
   }
 
   // ---- 4. the search ----
-  const achievedCache = new Map<string, boolean>();
+  // Evaluations of routes, by their units in URN order: the route returned reuses its own.
+  const achievedCache = new Map<string, Evaluation>();
   const achieves = (route: number[]): boolean => {
-    const key = [...route].sort((x, y) => x - y).join(',');
-    let achieved = achievedCache.get(key);
-    if (achieved === undefined) {
-      achieved = run(route.map((j) => cands[j].unit)).achieved;
-      achievedCache.set(key, achieved);
+    const sorted = [...route].sort((x, y) => x - y);
+    const key = sorted.join(',');
+    let ev = achievedCache.get(key);
+    if (ev === undefined) {
+      ev = run(sorted.map((j) => cands[j].unit));
+      achievedCache.set(key, ev);
     }
-    return achieved;
+    return ev.achieved;
   };
   let best = null as { cost: number; count: number; route: number[] } | null;
   let target = null as { cost: number; count: number } | null; // phase 2: the optimum to match
@@ -1171,7 +1173,7 @@ export function optimiseRoute(input: RouteInput): RouteResult {
     }
   }
   const add = route.map((j) => cands[j].unit);
-  const evaluation = run(add);
+  const evaluation = achievedCache.get(route.join(','))?.achieved ? achievedCache.get(route.join(','))! : run(add);
   const planned = new Set(add.map((u) => plannedId.get(u.urn)!));
   const groupsFilled = groups.flatMap((g) => {
     const here = evaluation.allocation.filter((a) => a.group === g.id && planned.has(a.creditId)).map((a) => a.urn).sort();
