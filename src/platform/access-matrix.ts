@@ -20,7 +20,7 @@ export type Rule =
   | 'yes'
   /** Refused: 401 without a token, 403 with one. */
   | 'no'
-  /** Only for the caller's own organisation; another's is 403 (its users and clients through one's own path: 404). */
+  /** Only for the caller's own organisation; another's is 403 (its users, clients, records or batches named by id: 404, as if absent). */
   | 'own-org'
   /** Only about the learner themself (the ULN in the token); any other learner is 403. */
   | 'self'
@@ -36,7 +36,7 @@ export type Rule =
 export const RULE_MEANINGS: Record<Rule, string> = {
   yes: 'allowed',
   no: 'refused: 401 without a token, 403 with one',
-  'own-org': 'its own organisation only; another organisation is 403 (another\'s user or client through its own path: 404)',
+  'own-org': 'its own organisation only; another organisation is 403 (another\'s user, client, record or batch named by its id: 404, as if absent)',
   self: 'the learner themself only (the ULN in the token); another learner is 403',
   shared: 'only while the learner shares their record; otherwise 403 NOT_SHARED',
   'shared-or-own': 'the whole record while the learner shares; otherwise only the records this AO submitted',
@@ -98,6 +98,16 @@ const VERIFIERS: Rules = only({ operator: 'yes', 'ao-user': 'yes', 'ao-admin': '
 /** The learner register (src/learners/register/service.ts REGISTER_ROLES). */
 const REGISTRARS: Rules = only({ operator: 'yes', 'ao-user': 'yes', 'ao-admin': 'yes', 'provider-user': 'yes', 'provider-admin': 'yes' });
 const ANALYST: Rules = only({ analyst: 'yes' });
+/** Writing achievement records (src/achievements/service.ts RECORD_WRITERS): always into the token's own AO. */
+const RECORD_WRITERS: Rules = only({ 'ao-user': 'own-org', 'ao-admin': 'own-org' });
+/** Reading achievement records (RECORD_READERS): AO users their own AO's; the operator names any AO. */
+const RECORD_READERS: Rules = only({ 'ao-user': 'own-org', 'ao-admin': 'own-org', operator: 'yes' });
+/** Uploading achievement batches (src/achievements/batches/routes.ts UPLOADERS). */
+const BATCH_UPLOADERS: Rules = only({ 'ao-user': 'own-records', 'ao-admin': 'own-records' });
+/** One achievement batch (VIEWERS): AO users their own AO's (another's is 404); the operator any. */
+const BATCH_VIEWERS: Rules = only({ 'ao-user': 'own-org', 'ao-admin': 'own-org', operator: 'yes' });
+/** Lists of batches (VIEWERS): AO users see their own AO's only, whatever they ask; the operator any. */
+const BATCH_LISTERS: Rules = only({ 'ao-user': 'own-records', 'ao-admin': 'own-records', operator: 'yes' });
 const RECORD_LINK: Rules = everyone('link');
 
 function everyone(rule: Rule): Rules {
@@ -178,6 +188,15 @@ export const ACCESS_MATRIX: readonly MatrixEntry[] = [
   rest('GET', '/challenges/:id', AO_OWN_RECORDS),
   rest('POST', '/challenges/:id/resolution', AO_OWN_RECORDS),
 
+  // --- achievement records and batches (OCF 01, 02, 10) ---------------------------------
+  rest('POST', '/achievements', RECORD_WRITERS, { note: 'into its own AO only (the token\'s); another AO\'s record id is 404 E023, as if absent' }),
+  rest('GET', '/achievements', RECORD_READERS, { note: 'the operator names the AO (ao=); an AO user naming another AO: 403' }),
+  rest('GET', '/achievements/:recordId', RECORD_READERS, { note: 'an AO user naming another AO: 403; another AO\'s record id: 404' }),
+  rest('POST', '/achievements/batches', BATCH_UPLOADERS, { note: 'into its own AO only; a batch id another AO used names a new batch of its own' }),
+  rest('GET', '/achievements/batches', BATCH_LISTERS, { note: 'AO users: their own AO\'s batches (ao= is for the operator)' }),
+  rest('GET', '/achievements/batches/:id', BATCH_VIEWERS, { note: 'another AO\'s batch: 404 BATCH_NOT_FOUND' }),
+  rest('GET', '/achievements/batches/:id/report.csv', BATCH_VIEWERS, { note: 'another AO\'s batch: 404 BATCH_NOT_FOUND' }),
+
   // --- pathways (OCF 06) ----------------------------------------------------------------
   rest('GET', '/learners/:uln/routes', LEARNER_VIEW),
   rest('GET', '/learners/:uln/routes.pdf', LEARNER_VIEW),
@@ -205,11 +224,17 @@ export const ACCESS_MATRIX: readonly MatrixEntry[] = [
   gql('Query', 'availability', LEARNER_OR_STAFF),
   gql('Query', 'challenges', AO_OWN_RECORDS),
   gql('Query', 'learnerChallenges', LEARNER_OR_STAFF),
+  gql('Query', 'achievements', RECORD_READERS),
+  gql('Query', 'achievement', RECORD_READERS),
+  gql('Query', 'achievementBatch', BATCH_VIEWERS),
+  gql('Query', 'achievementBatches', BATCH_LISTERS),
   gql('Mutation', 'requestHeartbeat', OPERATOR),
   gql('Mutation', 'registerLearner', REGISTRARS),
   gql('Mutation', 'setAvailability', LEARNER_OR_STAFF),
   gql('Mutation', 'fileChallenge', LEARNER_OR_STAFF),
   gql('Mutation', 'resolveChallenge', AO_OWN_RECORDS),
+  gql('Mutation', 'submitAchievement', RECORD_WRITERS),
+  gql('Mutation', 'withdrawAchievement', RECORD_WRITERS),
 ];
 
 /** How an entry is named in the doc and in test messages. */
