@@ -2,7 +2,7 @@
  * GraphQL for OCF 06: routes(uln, filter) for advisers, and whatIfRoutes. Same rules as
  * REST: a learner's routes need a role that may see the learner (through the learner
  * gate); a what-if without a learner is public. Each answer is one service call, which
- * reads a whole page of routes in a fixed number of round trips, so no field resolver
+ * reads a whole page of routes in a few reads (see searchRoutes), so no field resolver
  * goes back to the database.
  */
 import type { FastifyInstance } from 'fastify';

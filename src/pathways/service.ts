@@ -1,9 +1,9 @@
 /**
  * OCF 06, Routes to Achievement: what REST, GraphQL and the printable report all answer.
  * A learner's routes go through the learner gate; a what-if without a learner needs no
- * sign-in (it uses catalogue data only). A search is a fixed number of round trips
- * whatever the number of candidates: the learner profile, the candidates, then the rules
- * and the offers of all candidates together.
+ * sign-in (it uses catalogue data only). A search reads the learner profile, the
+ * candidates with a lower bound each, their rules in batches (usually one, cached between
+ * searches) until the page is settled, then the page's details: see searchRoutes.
  */
 import type { Graph } from '../platform/neo4j.js';
 import type { Principal } from '../platform/auth.js';
