@@ -14,7 +14,7 @@ import type { Principal } from '../../platform/auth.js';
 import { csvLine, REPORT_HEADER } from './chunks.js';
 import { BatchFileError } from './file.js';
 import { getBatch, listBatches, rejectionsPage, type Batch } from './repository.js';
-import { BatchParams, BatchView, batchView, ListQuery, UploadBody, UploadHeaders, UploadQuery } from './schemas.js';
+import { BatchParams, BatchView, batchView, ListQuery, ReportCsv, UploadBody, UploadHeaders, UploadQuery } from './schemas.js';
 import { receiveBatch, storeStream, tooLarge, type StoredFile } from './service.js';
 
 const tags = ['achievements'];
@@ -164,8 +164,7 @@ export async function batchRoutes(app: FastifyInstance) {
       tags,
       summary: 'The rejected rows of a batch as CSV: row, record_id, field, code, message (streamed, in file order)',
       params: BatchParams,
-      produces: ['text/csv'],
-      response: { 200: Type.String({ description: 'CSV with a header line' }), 404: ErrorBody },
+      response: { 200: ReportCsv, 404: ErrorBody },
     },
   }, async (request, reply) => {
     const { id } = request.params as { id: string };

@@ -98,6 +98,15 @@ export const UploadHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: 'Your id for this batch (like batchId)' })),
 });
 
+/**
+ * The 200 of the report route, as OpenAPI content: only the success is CSV; errors keep
+ * the house JSON error shape (a route-wide `produces` would document them as CSV too).
+ */
+export const ReportCsv = {
+  description: 'CSV with a header line: row, record_id, field, code, message',
+  content: { 'text/csv': { schema: { type: 'string' } } },
+};
+
 export const BatchParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
 export const ListQuery = Type.Object(
