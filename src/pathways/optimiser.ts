@@ -449,7 +449,7 @@ export function optimiseRoute(input: RouteInput): RouteResult {
   }
 
   // ---- 2. items: where each held unit and each candidate can go ----
-  const heldItems = [...heldValid.entries()].map(([urn, h]) => ({ ...h, ...reachOf(urn) })).filter((h) => h.groups.length > 0);
+  const heldItems = [...heldValid.entries()].map(([urn, h]) => ({ urn, ...h, ...reachOf(urn) })).filter((h) => h.groups.length > 0);
   const n = usable.length;
   const twinLast = new Map<string, number>();
   const cands: Candidate[] = usable.map((u, j) => {
@@ -479,6 +479,33 @@ export function optimiseRoute(input: RouteInput): RouteResult {
   const allDesc = byValueDesc(cands.map((_, j) => j));
   /** Candidates that can go to several groups: chosen, they are flexible items. */
   const multiGroup = cands.flatMap((c, j) => (c.groups.length > 1 ? [j] : []));
+  // A flexible item that reaches a group only by standing for other units gives that group
+  // nothing while each of those units is itself held or chosen, can count only as itself, and
+  // is worth at least as much (and is as high): they would share one place (two credits never
+  // stand for the same unit), and an allocation with the item there does as well with that
+  // unit instead. Barred sets are left out: their own step handles them. shadowsOf(urn): such
+  // groups, each with the units the item stands for there.
+  const candIndex = new Map(cands.map((c, j) => [c.unit.urn, j]));
+  const selfOnly = (v: string) => !barredUnits.has(v) && identities(v).every((w) => w === v || !groupsOfUnit.has(w));
+  const shadowsOf = (urn: string): { g: number; via: string[] }[] => {
+    const ids = identities(urn);
+    if (ids.some((v) => barredUnits.has(v))) return [];
+    const out: { g: number; via: string[] }[] = [];
+    for (const g of reachOf(urn).groups) {
+      if (groups[g].units.includes(urn)) continue;
+      const via = ids.filter((v) => v !== urn && (groupsOfUnit.get(v) ?? []).includes(g));
+      if (via.length > 0 && via.every(selfOnly)) out.push({ g, via });
+    }
+    return out;
+  };
+  const heldShadows = heldItems.map((h) => (h.groups.length > 1 ? shadowsOf(h.urn) : []));
+  const candShadows = cands.map((c) => (c.groups.length > 1 ? shadowsOf(c.unit.urn) : []));
+  const takes = (v: string, value: number, high: boolean): boolean => {
+    const h = heldValid.get(v);
+    if (h && h.value >= value && (h.high || !high)) return true;
+    const j = candIndex.get(v);
+    return j !== undefined && status[j] === 1 && cands[j].value >= value && (cands[j].high || !high);
+  };
 
   // Tables over the candidates from position p of a search order on (p = 0 ... n), group by group
   // and overall: at a node of the walk the undecided units are those from its position on (less
@@ -675,6 +702,30 @@ export function optimiseRoute(input: RouteInput): RouteResult {
     let flexNow = flex;
     let flexHighNow = flexHigh;
     flexTo = flexAvail.slice();
+    for (let i = 0; i < flexItems.length; i++) {
+      const f = flexItems[i];
+      const shadows = f.key >= 0 ? heldShadows[f.key] : f.key <= -2 && f.key > -2 - n ? candShadows[-2 - f.key] : null;
+      if (!shadows || shadows.length === 0) continue;
+      let left: { groups: number[]; credits: number[] } | null = null;
+      for (const sh of shadows) {
+        if (!sh.via.every((v) => takes(v, f.value, f.high))) continue;
+        left ??= { groups: f.groups.slice(), credits: f.credits.slice() };
+        const at = left.groups.indexOf(sh.g);
+        if (at < 0) continue;
+        flexTo[sh.g] -= left.credits[at];
+        left.groups.splice(at, 1);
+        left.credits.splice(at, 1);
+      }
+      if (left === null) continue;
+      if (left.groups.length > 0) {
+        flexItems[i] = { ...f, ...left };
+      } else {
+        // It can count nowhere that the units it stands for would not do better.
+        flexNow -= f.value;
+        if (f.high) flexHighNow -= f.value;
+        flexItems.splice(i--, 1);
+      }
+    }
     singleLess.fill(0);
     singleHighLess.fill(0);
     for (let g = 0; g < G; g++) mergedValues[g].length = mergedHighValues[g].length = 0;
