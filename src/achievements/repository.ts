@@ -9,23 +9,13 @@ import type { Level, LearnerCredit, Unit } from '../catalogue/model.js';
 import type { DowntimeWindow } from './deadline.js';
 import type { RegisterEntry } from '../learners/verify.js';
 import { registerLookup } from '../learners/verify/service.js';
-import type { RecordKind, RecordStatus, StoredRecord } from './validate.js';
+import type { RecordContent, RecordKind, RecordStatus, StoredRecord } from './validate.js';
 
 /** One record as the write statements take it. */
-export interface RecordWrite {
+export interface RecordWrite extends RecordContent {
   key: string;
   recordId: string;
   aoUkprn: string;
-  uln: string;
-  kind: RecordKind;
-  urn: string | null;
-  qan: string | null;
-  credit: number;
-  level: Level;
-  awardDate: string;
-  grade: string | null;
-  providerUkprn: string | null;
-  language: string | null;
   status: RecordStatus;
   late: boolean;
   /** ISO instant of this change. */
@@ -162,19 +152,9 @@ export async function organisationNation(graph: Graph, ukprn: string): Promise<s
   return row?.nation ?? null;
 }
 
-export interface RecordView {
+export interface RecordView extends RecordContent {
   recordId: string;
   aoUkprn: string;
-  uln: string;
-  kind: RecordKind;
-  urn: string | null;
-  qan: string | null;
-  credit: number;
-  level: Level;
-  awardDate: string;
-  grade: string | null;
-  providerUkprn: string | null;
-  language: string | null;
   status: RecordStatus;
   late: boolean;
   underChallenge: boolean;
