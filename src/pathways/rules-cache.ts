@@ -9,7 +9,7 @@
  *    where, empties the cache;
  *  - it is younger than the time to live: the one change neither shows, a unit corrected in
  *    place (same URN, new title, level or credit), is seen after that time at the latest.
- * `forget()` empties it at once (an in-process catalogue load can call forgetRouteRules).
+ * `forget()` empties it at once: every catalogue load in this process calls forgetRouteRules.
  * Least recently used entries go first when it is full.
  */
 import type { Graph } from '../platform/neo4j.js';

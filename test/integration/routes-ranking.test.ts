@@ -99,6 +99,7 @@ t.test('kept rules follow catalogue loads', async (t) => {
     })),
   };
   await loadCatalogue(graph, changed);
+  t.equal(cache.size, 0, 'a catalogue load in this process empties it (a unit corrected in place is seen at once)');
   const after = await learnerRoutes(graph, adviser, l.uln, { date: DATE, limit: 50 });
   const route = after.routes.find((r) => r.qan === q.qan);
   t.ok(route, 'still reachable');
