@@ -7,7 +7,8 @@
  *   npx tsx bench/achievement-upload.ts [--rows 1000000] [--per-learner 10] [--units 5000]
  *       [--qualifications 1000] [--chunk 2000] [--seed 1] [--worker-heap MB]
  *
- * --worker-heap caps the worker's V8 old space (--max-old-space-size): without it V8 lets
+ * --worker-heap caps the worker's V8 old space (--max-old-space-size; default 192, as
+ * `plr worker` runs; 0 for no cap): without it V8 lets
  * garbage pile up far past what the worker holds live.
  *
  * It empties the graph first (the test clean-up query): run it on a development database.
@@ -40,7 +41,7 @@ const { values } = parseArgs({
     qualifications: { type: 'string', default: '1000' },
     chunk: { type: 'string', default: '2000' },
     seed: { type: 'string', default: '1' },
-    'worker-heap': { type: 'string', default: '' },
+    'worker-heap': { type: 'string', default: '192' },
   },
 });
 const rows = Number(values.rows);
@@ -126,7 +127,7 @@ try {
   console.log(`bare: ${bare} rows written in ${secs(bareMs)}: ${Math.round(bareRate)} rows/s`);
 
   // End to end: a worker in a child process, the upload through HTTP, until completed.
-  worker = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'cli.ts'), 'worker'], { env: { ...env, WORKER_CONCURRENCY: '1', ...(values['worker-heap'] ? { NODE_OPTIONS: `--max-old-space-size=${values['worker-heap']}` } : {}) }, stdio: ['ignore', 'inherit', 'inherit'] });
+  worker = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'cli.ts'), 'worker'], { env: { ...env, WORKER_CONCURRENCY: '1', ...(Number(values['worker-heap']) > 0 ? { NODE_OPTIONS: `--max-old-space-size=${values['worker-heap']}` } : {}) }, stdio: ['ignore', 'inherit', 'inherit'] });
   const workerPid = worker.pid!;
   await new Promise((r) => setTimeout(r, 3_000));
   const token = await app.deps.tokens.issue({ subject: 'bench', roles: ['ao-user'], organisation: BATCH_AO, expiresIn: 6 * 3600 });
