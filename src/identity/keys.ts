@@ -8,8 +8,7 @@
  *   signed, plus a minute for clocks that disagree. After that it is dropped.
  * - verify() accepts a token signed by any published key.
  *
- * KeyRing has the same public surface as TokenService (issue, verify, publicJwks), so
- * swapping it in is a one-line change where the app builds its token service.
+ * KeyRing is the app's token issuer (the Tokens interface: issue, verify, publicJwks).
  *
  * Persistence: with a ring file (mode 0600) the ring, private keys included, survives a
  * restart; the first ring is seeded from the configured signing key (SIGNING_KEY or the
@@ -83,7 +82,7 @@ async function newPrivateJwk(): Promise<JWK> {
   return jwk;
 }
 
-/** The configured signing key as a private JWK (creating the key file the first time, as TokenService does). */
+/** The configured signing key as a private JWK (creating the key file the first time). */
 async function configuredPrivateJwk(config: Config): Promise<JWK> {
   await loadSigningKey(config);
   if (config.signingKey) {
@@ -193,7 +192,7 @@ export class KeyRing {
       .sign(key.privateKey);
   }
 
-  /** The same checks as TokenService.verify, against every published key. */
+  /** Every access-token check (verifyAccessToken), against every published key. */
   async verify(token: string): Promise<Principal> {
     this.refresh();
     return verifyAccessToken(token, this.jwks, { issuer: this.issuer, audience: this.audience, now: new Date(this.now()) });

@@ -3,11 +3,9 @@
  * expiry and algorithm pinned, and the public keys as a JWKS. The role guard that uses
  * them lives in guard.ts.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import {
-  SignJWT,
   jwtVerify,
   generateKeyPair,
   exportJWK,
@@ -100,7 +98,7 @@ export async function loadSigningKey(config: Config): Promise<SigningKey> {
   return keyFromJwk(jwk);
 }
 
-/** What the app needs of a token issuer: TokenService (one key) and KeyRing (rotating keys) both fit. */
+/** What the app needs of a token issuer: the identity KeyRing (src/identity/keys.ts) provides it. */
 export interface Tokens {
   issue(claims: TokenClaims): Promise<string>;
   verify(token: string): Promise<Principal>;
@@ -114,53 +112,8 @@ export class TokenError extends Error {
   }
 }
 
-export class TokenService {
-  private readonly jwks: ReturnType<typeof createLocalJWKSet>;
-
-  private constructor(
-    private readonly key: SigningKey,
-    private readonly issuer: string,
-    private readonly audience: string,
-    private readonly defaultSeconds: number,
-  ) {
-    this.jwks = createLocalJWKSet({ keys: [key.publicJwk] });
-  }
-
-  static async create(config: Config): Promise<TokenService> {
-    return new TokenService(await loadSigningKey(config), config.jwtIssuer, config.jwtAudience, config.accessTokenSeconds);
-  }
-
-  /** The published key set: public halves only. */
-  publicJwks(): { keys: JWK[] } {
-    return { keys: [this.key.publicJwk] };
-  }
-
-  async issue(claims: TokenClaims): Promise<string> {
-    const body: Record<string, unknown> = { roles: claims.roles };
-    if (claims.organisation) body.org = claims.organisation;
-    if (claims.uln) body.uln = claims.uln;
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT(body)
-      .setProtectedHeader({ alg: ALGORITHM, kid: this.key.kid, typ: 'at+jwt' })
-      .setSubject(claims.subject)
-      .setIssuer(this.issuer)
-      .setAudience(this.audience)
-      .setIssuedAt(now)
-      .setNotBefore(now)
-      .setExpirationTime(now + (claims.expiresIn ?? this.defaultSeconds))
-      .setJti(randomUUID())
-      .sign(this.key.privateKey);
-  }
-
-  /** Check a token's signature, algorithm, issuer, audience and times; throws TokenError. */
-  async verify(token: string): Promise<Principal> {
-    return verifyAccessToken(token, this.jwks, { issuer: this.issuer, audience: this.audience });
-  }
-}
-
 /**
- * The checks every access token passes, whoever holds the keys (TokenService's one key or
- * the identity KeyRing's published ones): ES256 only, issuer, audience, times, typ, a known
+ * The checks every access token passes, against the keys the identity KeyRing publishes: ES256 only, issuer, audience, times, typ, a known
  * role. Throws TokenError with a reason a caller may be told.
  */
 export async function verifyAccessToken(

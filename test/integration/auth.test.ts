@@ -2,6 +2,7 @@ import t from 'tap';
 import { createLocalJWKSet, jwtVerify, SignJWT, generateKeyPair, decodeProtectedHeader } from 'jose';
 import { setupApp, tokenFor, PRINCIPALS } from '../helpers/app.js';
 import { ROLES } from '../../src/platform/auth.js';
+import { KeyRing } from '../../src/identity/keys.js';
 
 t.test('the role guard and token checks', async (t) => {
   const { app, config } = await setupApp(t);
@@ -65,13 +66,8 @@ t.test('the role guard and token checks', async (t) => {
     t.equal((await app.inject({ url, headers: { authorization: `Bearer ${header}.${body}.` } })).statusCode, 401, 'alg none');
 
     const other = await app.deps.tokens.issue({ subject: 'x', roles: ['operator'] });
-    const otherAud = await (async () => {
-      // Same key, wrong audience: build by hand with the service's own signing path is not
-      // exposed, so check the claim rule through a second service with another audience.
-      const { TokenService } = await import('../../src/platform/auth.js');
-      const svc = await TokenService.create({ ...config, jwtAudience: 'someone-else' });
-      return svc.issue({ subject: 'x', roles: ['operator'] });
-    })();
+    // The service's own key, every claim right but the audience.
+    const otherAud = await (await KeyRing.create({ ...config, jwtAudience: 'someone-else' }, { file: null })).issue({ subject: 'x', roles: ['operator'] });
     t.equal((await app.inject({ url, headers: { authorization: `Bearer ${other}` } })).statusCode, 200, 'control: right audience');
     const res = await app.inject({ url, headers: { authorization: `Bearer ${otherAud}` } });
     t.equal(res.statusCode, 401, 'wrong audience');
@@ -100,28 +96,26 @@ t.test('the role guard and token checks', async (t) => {
 });
 
 t.test('the signing key survives a restart through its key file', async (t) => {
-  const { TokenService } = await import('../../src/platform/auth.js');
   const { testConfig } = await import('../helpers/config.js');
   const { rmSync, statSync } = await import('node:fs');
   const file = `.local/keys/test-${process.pid}.json`;
   t.teardown(() => rmSync(file, { force: true }));
   const config = testConfig({ SIGNING_KEY_FILE: file });
-  const a = await TokenService.create(config);
+  const a = await KeyRing.create(config, { file: null });
   t.equal(statSync(config.signingKeyFile).mode & 0o777, 0o600, 'the private key file is readable by its owner only');
-  const b = await TokenService.create(config);
+  const b = await KeyRing.create(config, { file: null });
   const token = await a.issue({ subject: 's', roles: ['analyst'] });
   const p = await b.verify(token);
   t.same(p.roles, ['analyst']);
 });
 
 t.test('a configured PEM key is used as given', async (t) => {
-  const { TokenService } = await import('../../src/platform/auth.js');
   const { testConfig } = await import('../helpers/config.js');
   const { exportPKCS8 } = await import('jose');
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const pem = await exportPKCS8(privateKey);
-  const svc = await TokenService.create(testConfig({ SIGNING_KEY: pem }));
+  const svc = await KeyRing.create(testConfig({ SIGNING_KEY: pem }), { file: null });
   const token = await svc.issue({ subject: 's', roles: ['operator'] });
   t.equal((await svc.verify(token)).subject, 's');
-  await t.rejects(TokenService.create(testConfig({ SIGNING_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'a' }) })), /EC P-256/);
+  await t.rejects(KeyRing.create(testConfig({ SIGNING_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'a' }) }), { file: null }), /EC P-256/);
 });

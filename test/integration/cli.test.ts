@@ -76,11 +76,11 @@ t.test('plr seed loads the demo data twice without change', async (t) => {
 });
 
 t.test('plr token prints a token the service accepts', async (t) => {
-  const { TokenService } = await import('../../src/platform/auth.js');
+  const { KeyRing } = await import('../../src/identity/keys.js');
   const r = spawnSync(plr, ['token', 'learner', '--uln', '9276308686', '--minutes', '5'], { env, encoding: 'utf8' });
   t.equal(r.status, 0, r.stderr);
   const { loadConfig } = await import('../../src/config.js');
-  const svc = await TokenService.create(loadConfig(env));
+  const svc = await KeyRing.create(loadConfig(env));
   const p = await svc.verify(r.stdout.trim());
   t.same(p.roles, ['learner']);
   t.equal(p.uln, '9276308686');

@@ -19,7 +19,7 @@ const PASSWORD = 'a perfectly long password';
 t.test('identity management (OCF 09)', async (t) => {
   const smtp = await startSmtp();
   const config = testConfig({ SMTP_URL: smtp.url });
-  // The key ring stands in for the single-key TokenService, as the wiring in docs/identity.md does.
+  // A ring of this test's own, kept in memory, so rotations here touch no key file.
   const ring = await KeyRing.create(config, { file: null });
   let clock = Date.now();
   const app: App = await buildApp(config, { tokens: ring }, { identity: { overrides: { now: () => new Date(clock) } } });

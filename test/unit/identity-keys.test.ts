@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import { KeyRing, CLOCK_SKEW_SECONDS } from '../../src/identity/keys.js';
-import { TokenService } from '../../src/platform/auth.js';
 import { testConfig } from '../helpers/config.js';
 
 async function configWithKey() {
@@ -68,17 +67,19 @@ t.test('two rotations in a row keep every key whose tokens are alive', async (t)
   t.equal((await ring.verify(b)).subject, 'b');
 });
 
-t.test('the ring is seeded from the configured key: TokenService tokens stay valid, and it survives a restart', async (t) => {
+t.test('the ring is seeded from the configured key, and a rotation survives a restart', async (t) => {
   const config = await configWithKey();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'plr-ring-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'ring.json');
-  const service = await TokenService.create(config);
-  const legacy = await service.issue({ subject: 'old', roles: ['careers-adviser'] });
+  const seeded = await KeyRing.create(config, { file: null });
+  const legacy = await seeded.issue({ subject: 'old', roles: ['careers-adviser'] });
+  const configured = JSON.parse(config.signingKey!) as { x: string; y: string };
+  t.match(seeded.publicJwks().keys, [{ x: configured.x, y: configured.y }], 'before any rotation the one key is the configured one');
 
   const ring = await KeyRing.create(config, { file });
-  t.equal((await ring.verify(legacy)).subject, 'old', 'a token from the single-key service verifies');
-  t.same(ring.publicJwks(), service.publicJwks(), 'before any rotation the JWKS is the same');
+  t.equal((await ring.verify(legacy)).subject, 'old', 'a token signed with the configured key verifies');
+  t.same(ring.publicJwks(), seeded.publicJwks(), 'before any rotation the JWKS is the same');
   await ring.rotate();
   t.equal(statSync(file).mode & 0o777, 0o600, 'the ring file is for its owner only');
 
@@ -90,10 +91,10 @@ t.test('the ring is seeded from the configured key: TokenService tokens stay val
   t.equal((await again.verify(fresh)).subject, 'new');
 });
 
-t.test('the ring refuses what TokenService refuses', async (t) => {
+t.test('the ring refuses foreign, malformed and expired tokens', async (t) => {
   const config = await configWithKey();
   const ring = await KeyRing.create(config, { file: null });
-  const other = await TokenService.create(await configWithKey());
+  const other = await KeyRing.create(await configWithKey(), { file: null });
   await t.rejects(ring.verify(await other.issue({ subject: 'x', roles: ['operator'] })), /not signed by a key this service publishes/);
   await t.rejects(ring.verify('not.a.token'), /malformed/);
   await t.rejects(ring.verify(await ring.issue({ subject: 'x', roles: ['operator'], expiresIn: -10 })), /expired/);
