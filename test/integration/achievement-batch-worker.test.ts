@@ -12,6 +12,7 @@ import { batchLearners, listen, toCsv, toXml, unitRows, upload, waitForBatch } f
 import { startWorker } from '../../importers/worker.js';
 import { getBatch } from '../../src/achievements/batches/repository.js';
 import { listRecords } from '../../src/achievements/repository.js';
+import { childEnv } from '../helpers/child-env.js';
 
 /** Run plr without blocking: the worker answering it lives in this process. */
 function runPlr(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -26,7 +27,6 @@ function runPlr(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: numbe
 }
 
 // Children run under tsx, not tap's loader: keep tap's coverage hooks out of them.
-const untracked = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|NODE_V8_COVERAGE|_TAPJS_PROCESSINFO_)/.test(k)));
 
 t.test('a worker killed in the middle of a batch: the retried job ends with exact counts', async (t) => {
   const { app, config } = await setupApp(t, { WORKER_LOCK_MS: '2000' });
@@ -43,7 +43,7 @@ t.test('a worker killed in the middle of a batch: the retried job ends with exac
   t.equal(sent.status, 202);
   const id = sent.body.id as string;
 
-  const env = { ...untracked, NEO4J_URI: config.neo4jUri!, QUEUE_PREFIX: config.queuePrefix, WORKER_LOCK_MS: '2000', BATCH_CHUNK_ROWS: '50', LOG_LEVEL: 'silent', DATA_DIR: config.dataDir, SMTP_URL: '' };
+  const env = childEnv({ NEO4J_URI: config.neo4jUri!, QUEUE_PREFIX: config.queuePrefix, WORKER_LOCK_MS: '2000', BATCH_CHUNK_ROWS: '50', LOG_LEVEL: 'silent', DATA_DIR: config.dataDir, SMTP_URL: '' });
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'cli.ts'), 'worker'], { env, stdio: 'ignore' });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   t.teardown(() => {
@@ -99,7 +99,7 @@ t.test('plr import follows the job and prints the summary', async (t) => {
   rows[6] = { ...rows[6], credit: '50' };
   writeFileSync(path.join(dir, 'june.xml'), toXml(rows));
   writeFileSync(path.join(dir, 'bad.csv'), toCsv(rows).replace('record_id', 'id'));
-  const env = { ...untracked, NEO4J_URI: config.neo4jUri!, QUEUE_PREFIX: config.queuePrefix, LOG_LEVEL: 'silent', DATA_DIR: config.dataDir };
+  const env = childEnv({ NEO4J_URI: config.neo4jUri!, QUEUE_PREFIX: config.queuePrefix, LOG_LEVEL: 'silent', DATA_DIR: config.dataDir });
 
   const checked = await runPlr(['import', path.join(dir, 'june.xml'), '--ao', '10000001', '--validate-only'], env);
   t.equal(checked.status, 0, checked.stderr);

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { PROJECT_ROOT, LOCAL_NEO4J_URI } from '../../src/config.js';
 import { runServer } from '../../src/server.js';
 import { testConfig } from '../helpers/config.js';
+import { childEnv } from '../helpers/child-env.js';
 
 const plr = path.join(PROJECT_ROOT, 'bin', 'plr');
 // The plr child runs under tsx, not tap's loader: keep tap's coverage hooks out of it, or
 // its differently mapped coverage is merged into (and garbles) the suite's figures.
-const untracked = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|NODE_V8_COVERAGE|_TAPJS_PROCESSINFO_)/.test(k)));
-const env = { ...untracked, NEO4J_URI: process.env.NEO4J_URI ?? LOCAL_NEO4J_URI, LOG_LEVEL: 'silent' };
+const env = childEnv({ NEO4J_URI: process.env.NEO4J_URI ?? LOCAL_NEO4J_URI, LOG_LEVEL: 'silent' });
 
 t.test('plr migrate applies the schema and lists it', async (t) => {
   const r = spawnSync(plr, ['migrate'], { env, encoding: 'utf8' });
