@@ -1,7 +1,8 @@
 /**
  * The learner register in the graph. Personal details are kept on PersonalDetails nodes.
  */
-import type { Graph } from '../platform/neo4j.js';
+import type { Graph, GraphTx, Row } from '../platform/neo4j.js';
+import type { StoredLearner } from './register/learner-fields.js';
 
 export interface LearnerRow {
   uln: string;
@@ -58,24 +59,6 @@ export async function recordAccess(graph: Graph, event: AccessEvent): Promise<vo
 
 // ---------------------------------------------------------------------------------------
 // The learner register (src/learners/register/) and OCF 11 verification (src/learners/verify/)
-// (Type names aliased so that this appended section cannot clash with other sections' imports.)
-import type { GraphTx as RegisterTx, Row as RegisterQueryRow } from '../platform/neo4j.js';
-
-/** What the register holds for one ULN (see StoredLearner in register/learner-fields.ts). */
-export interface RegisterEntryRow {
-  uln: string;
-  linkedTo: string | null;
-  available: boolean;
-  details: {
-    givenName: string | null;
-    familyName: string | null;
-    previousFamilyName: string | null;
-    dateOfBirth: string | null;
-    gender: string | null;
-    postcode: string | null;
-    email: string | null;
-  } | null;
-}
 
 /** A register entry to write, in canonical form (nulls for absent values). */
 export interface RegisterWriteRow {
@@ -92,24 +75,24 @@ export interface RegisterWriteRow {
   linkedTo: string | null;
 }
 
-function registerRowsByUln(rows: RegisterEntryRow[]): Map<string, RegisterEntryRow> {
+function registerRowsByUln(rows: StoredLearner[]): Map<string, StoredLearner> {
   return new Map(rows.map((r) => [r.uln, r]));
 }
 
 /** The register's entries for these ULNs, in their own read transaction; ULNs with no Learner are absent. */
-export async function registerEntries(graph: Graph, ulns: string[]): Promise<Map<string, RegisterEntryRow>> {
+export async function registerEntries(graph: Graph, ulns: string[]): Promise<Map<string, StoredLearner>> {
   if (ulns.length === 0) return new Map();
-  return registerRowsByUln(await graph.read<RegisterEntryRow & RegisterQueryRow>('learners/register-existing', { ulns }));
+  return registerRowsByUln(await graph.read<StoredLearner & Row>('learners/register-existing', { ulns }));
 }
 
 /** The same, inside a write transaction (so that what is read is what the writes that follow compare with). */
-export async function registerEntriesTx(tx: RegisterTx, ulns: string[]): Promise<Map<string, RegisterEntryRow>> {
+export async function registerEntriesTx(tx: GraphTx, ulns: string[]): Promise<Map<string, StoredLearner>> {
   if (ulns.length === 0) return new Map();
-  return registerRowsByUln(await tx.run<RegisterEntryRow & RegisterQueryRow>('learners/register-existing', { ulns }));
+  return registerRowsByUln(await tx.run<StoredLearner & Row>('learners/register-existing', { ulns }));
 }
 
 /** Write register entries in the transaction (new ones created, existing ones' details replaced); how many. */
-export async function writeRegisterEntries(tx: RegisterTx, rows: RegisterWriteRow[]): Promise<number> {
+export async function writeRegisterEntries(tx: GraphTx, rows: RegisterWriteRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const [res] = await tx.run('learners/upsert-learners', { rows: rows.map((r) => ({ ...r })) });
   return res.learners as number;
@@ -119,8 +102,8 @@ export async function writeRegisterEntries(tx: RegisterTx, rows: RegisterWriteRo
  * First step of registering one learner, inside its transaction: lock the learner (creating
  * a bare Learner for a new ULN, available as given) and read what the register holds.
  */
-export async function lockRegisterEntry(tx: RegisterTx, uln: string, available: boolean): Promise<RegisterEntryRow> {
-  const [row] = await tx.run<RegisterEntryRow & RegisterQueryRow>('learners/register-lock', { uln, available });
+export async function lockRegisterEntry(tx: GraphTx, uln: string, available: boolean): Promise<StoredLearner> {
+  const [row] = await tx.run<StoredLearner & Row>('learners/register-lock', { uln, available });
   return row;
 }
 

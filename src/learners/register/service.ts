@@ -12,19 +12,11 @@
  */
 import type { Graph } from '../../platform/neo4j.js';
 import { AppError } from '../../platform/errors.js';
-import { lockRegisterEntry, registerEntries, writeRegisterEntries } from '../repository.js';
+import { lockRegisterEntry, registerEntries, writeRegisterEntries, type RegisterWriteRow } from '../repository.js';
 import { type FieldProblem, type Learner, type LearnerField, type RawLearner, checkLearner, compareWithRegister } from './learner-fields.js';
 
-export interface RegisteredLearnerView {
-  uln: string;
-  givenName: string;
-  familyName: string;
-  previousFamilyName: string | null;
-  dateOfBirth: string;
-  gender: string;
-  postcode: string | null;
-  email: string | null;
-  linkedTo: string | null;
+/** A learner as the register now holds them: the written entry, with availability as stored. */
+export interface RegisteredLearnerView extends Omit<RegisterWriteRow, 'available'> {
   /** Whether the record is available to others, as the register holds it (a new learner: as sent, default true). */
   available: boolean;
 }
