@@ -5,6 +5,7 @@
  * it holds.
  */
 import { isDate, isDateTime, isDuration, isInt, isLocalDateTime, isLocalTime, isNode, isPath, isPathSegment, isRelationship, isTime, isUnboundRelationship } from 'neo4j-driver';
+import { PERSONAL_DETAIL_KEYS } from '../platform/logging.js';
 
 /** The parts of a driver plan node the checks read. */
 export interface PlanNode {
@@ -27,14 +28,7 @@ export const PERSONAL_RELATIONSHIPS = ['HAS_DETAILS', 'FILED_BY_REPRESENTATIVE']
  * and the console's own log text.
  */
 export const PERSONAL_KEYS = [
-  'givenName',
-  'familyName',
-  'previousFamilyName',
-  'dateOfBirth',
-  'gender',
-  'postcode',
-  'email',
-  'contactEmail',
+  ...PERSONAL_DETAIL_KEYS,
   'name',
   'relationship',
   'reason',

@@ -7,7 +7,8 @@
 import type { LoggerOptions } from 'pino';
 import type { LogLevel } from '../config.js';
 
-export const PERSONAL_FIELDS = [
+/** The property names that hold a person's details wherever they appear (SPEC section 6). */
+export const PERSONAL_DETAIL_KEYS = [
   'givenName',
   'familyName',
   'previousFamilyName',
@@ -16,9 +17,10 @@ export const PERSONAL_FIELDS = [
   'postcode',
   'email',
   'contactEmail',
-  'password',
-  'representative',
 ] as const;
+
+/** What logs censor: personal details, passwords, and a representative given whole. */
+export const PERSONAL_FIELDS = [...PERSONAL_DETAIL_KEYS, 'password', 'representative'] as const;
 
 function redactPaths(): string[] {
   const paths = ['req.headers.authorization', 'req.headers.cookie', '*.headers.authorization'];
