@@ -1,8 +1,6 @@
 import t, { type Test } from 'tap';
-import { buildApp, type App } from '../../src/app.js';
-import { migrate } from '../../src/operations/migrate.js';
-import { cleanGraph, tokenFor } from '../helpers/app.js';
-import { testConfig } from '../helpers/config.js';
+import type { App } from '../../src/app.js';
+import { setupApp, tokenFor } from '../helpers/app.js';
 import { credit, learner, loadSample, recordUnitCredits, upsertLearners } from '../helpers/fixtures.js';
 import type { Role } from '../../src/platform/auth.js';
 
@@ -16,15 +14,7 @@ const MAX_ROWS = 25;
 const TIMEOUT_MS = 1_500;
 
 async function setup(): Promise<App> {
-  const app = await buildApp(testConfig({ ANALYTICS_TIMEOUT_MS: String(TIMEOUT_MS), ANALYTICS_MAX_ROWS: String(MAX_ROWS) }));
-  t.teardown(async () => {
-    await app.deps.jobs.queue.obliterate({ force: true }).catch(() => undefined);
-    await app.close();
-  });
-  await app.ready();
-  await app.deps.graph.waitUntilReady(60_000);
-  await cleanGraph(app.deps.graph);
-  await migrate(app.deps.graph);
+  const { app } = await setupApp(t, { ANALYTICS_TIMEOUT_MS: String(TIMEOUT_MS), ANALYTICS_MAX_ROWS: String(MAX_ROWS) });
 
   const c = await loadSample(app.deps.graph);
   await upsertLearners(app.deps.graph, [

@@ -5,10 +5,7 @@
  */
 import t, { type Test } from 'tap';
 import { buildSchema } from 'graphql';
-import { buildApp } from '../../src/app.js';
-import { migrate } from '../../src/operations/migrate.js';
-import { cleanGraph, tokenFor } from '../helpers/app.js';
-import { testConfig } from '../helpers/config.js';
+import { setupApp, tokenFor } from '../helpers/app.js';
 import { credit, learner, loadSample, recordUnitCredits, upsertLearners } from '../helpers/fixtures.js';
 import { isPdf, pdfText } from '../helpers/pdf.js';
 import { loadPathwayData } from '../../src/pathways/repository.js';
@@ -64,16 +61,7 @@ const DATA: PathwayData = {
   ],
 };
 
-const config = testConfig();
-const app = await buildApp(config);
-t.teardown(async () => {
-  await app.deps.jobs.queue.obliterate({ force: true }).catch(() => undefined);
-  await app.close();
-});
-await app.ready();
-await app.deps.graph.waitUntilReady(60_000);
-await cleanGraph(app.deps.graph);
-await migrate(app.deps.graph);
+const { app } = await setupApp(t);
 const graph = app.deps.graph;
 const catalogue = await loadSample(graph);
 const loaded = await loadPathwayData(graph, DATA);
