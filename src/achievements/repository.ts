@@ -196,15 +196,10 @@ export async function listRecords(graph: Graph, aoUkprn: string, uln: string | n
   return { items: rows.slice(0, limit).map((r) => recordView(r.record)), more: rows.length > limit };
 }
 
-export interface VersionView {
+/** An earlier version: the values a change may alter (not the learner or the unit), and who superseded it. */
+export interface VersionView extends Pick<RecordContent, 'credit' | 'level' | 'awardDate' | 'grade' | 'providerUkprn' | 'language'> {
   version: number;
   action: string;
-  credit: number;
-  level: Level;
-  awardDate: string;
-  grade: string | null;
-  providerUkprn: string | null;
-  language: string | null;
   status: RecordStatus;
   late: boolean;
   batchId: string | null;

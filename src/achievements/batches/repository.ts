@@ -30,25 +30,6 @@ export interface NewBatch {
   malformedRows: number;
 }
 
-export interface Batch extends NewBatch {
-  status: BatchStatus;
-  receivedAt: string;
-  startedAt: string | null;
-  loadingAt: string | null;
-  finishedAt: string | null;
-  pass: Pass | 'done';
-  chunk: number;
-  processed: number;
-  accepted: number;
-  rejected: number;
-  unchanged: number;
-  late: number;
-  problems: number;
-  failure: string | null;
-  mail: string | null;
-  attempts: number | null;
-}
-
 export interface Checkpoint {
   status: BatchStatus;
   pass: Pass | 'done';
@@ -59,6 +40,16 @@ export interface Checkpoint {
   unchanged: number;
   late: number;
   problems: number;
+}
+
+export interface Batch extends NewBatch, Checkpoint {
+  receivedAt: string;
+  startedAt: string | null;
+  loadingAt: string | null;
+  finishedAt: string | null;
+  failure: string | null;
+  mail: string | null;
+  attempts: number | null;
 }
 
 export interface Rejection {
