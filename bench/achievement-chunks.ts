@@ -9,7 +9,6 @@
  * It empties the graph first (the test clean-up query): a development database only.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
 import { createGraph } from '../src/platform/neo4j.js';
 import { migrate } from '../src/operations/migrate.js';
 import { parseCatalogue } from '../src/catalogue/catalogue-file.js';
@@ -20,13 +19,14 @@ import { ulnCheckDigit } from '../src/learners/uln.js';
 import { newBatchState, planChunk, writeChunk } from '../src/achievements/records.js';
 import type { NumberedRecord, Submitter } from '../src/achievements/rows.js';
 import { readFileSync } from 'node:fs';
+import { benchConfig } from './support.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '50000' }, chunk: { type: 'string', default: '5000' }, learners: { type: 'string', default: '20000' } } });
 const ROWS = Number(values.rows);
 const CHUNK = Number(values.chunk);
 const LEARNERS = Number(values.learners);
 
-const config = loadConfig({ ...process.env, NEO4J_URI: process.env.NEO4J_URI ?? 'bolt://127.0.0.1:7687', LOG_LEVEL: 'warn', PORT: '0', QUEUE_PREFIX: 'bench' });
+const config = benchConfig();
 const graph = createGraph(config);
 try {
   await graph.autoCommit('testing/clean-graph');

@@ -19,8 +19,7 @@ import { createWriteStream, openAsBlob, readFileSync, mkdirSync, statSync, rmSyn
 import path from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { loadConfig, PROJECT_ROOT } from '../src/config.js';
-import { buildApp } from '../src/app.js';
+import { PROJECT_ROOT } from '../src/config.js';
 import { migrate } from '../src/operations/migrate.js';
 import { generateCatalogue } from '../src/catalogue/generator.js';
 import { loadCatalogue } from '../src/catalogue/repository.js';
@@ -32,6 +31,7 @@ import { csvLine } from '../src/achievements/batches/chunks.js';
 import { readItems } from '../src/achievements/batches/file.js';
 import { getBatch } from '../src/achievements/batches/repository.js';
 import type { Level } from '../src/catalogue/model.js';
+import { benchConfig, listeningApp, secs } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,16 +48,14 @@ const rows = Number(values.rows);
 const perLearner = Number(values['per-learner']);
 const chunk = Number(values.chunk);
 const seed = Number(values.seed);
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const BATCH_AO = '10000101';
 const BARE_AO = '10000102';
 
-const env = { ...process.env, NEO4J_URI: process.env.NEO4J_URI ?? 'bolt://127.0.0.1:7687', LOG_LEVEL: 'warn', PORT: '0', QUEUE_PREFIX: `bench-upload-${process.pid}`, BATCH_CHUNK_ROWS: String(chunk), SMTP_URL: '' };
-const config = loadConfig(env);
-const app = await buildApp(config);
-await app.listen({ host: '127.0.0.1', port: 0 });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const settings = { QUEUE_PREFIX: `bench-upload-${process.pid}`, BATCH_CHUNK_ROWS: String(chunk), SMTP_URL: '' };
+const config = benchConfig(settings);
+/** The worker child's environment: the same database, queue and chunk size. */
+const env = { ...process.env, ...settings, NEO4J_URI: config.neo4jUri!, LOG_LEVEL: 'warn' };
+const { app, base } = await listeningApp(config);
 const graph = app.deps.graph;
 const workDir = path.join(config.dataDir, 'bench');
 mkdirSync(workDir, { recursive: true });

@@ -10,12 +10,12 @@
  * unchanged and the first load measures only the comparison.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
 import { createGraph } from '../src/platform/neo4j.js';
 import { migrate } from '../src/operations/migrate.js';
 import { generateCatalogue } from '../src/catalogue/generator.js';
 import { catalogueSnapshot, loadCatalogue } from '../src/catalogue/repository.js';
 import { describeProgress, describeReport } from '../src/catalogue/load.js';
+import { benchConfig, secs } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,9 +28,8 @@ const { values } = parseArgs({
   },
 });
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-const graph = createGraph(loadConfig({ ...process.env, NEO4J_URI: process.env.NEO4J_URI ?? 'bolt://127.0.0.1:7687' }));
+const graph = createGraph(benchConfig());
 try {
   await graph.waitUntilReady(30_000);
   if (values.clean) {
@@ -42,7 +41,7 @@ try {
   let t0 = performance.now();
   const catalogue = generateCatalogue({ seed: Number(values.seed), units: num(values.units), qualifications: num(values.qualifications) });
   console.log(`generated ${catalogue.units.length} units, ${catalogue.qualifications.length} qualifications, ` +
-    `${catalogue.equivalences.length} global equivalences in ${secs(performance.now() - t0)}`);
+    `${catalogue.equivalences.length} global equivalences in ${secs(performance.now() - t0, 2)}`);
 
   const onProgress = values.quiet ? undefined : (p: Parameters<typeof describeProgress>[0]) => console.log(describeProgress(p));
   const chunkSize = num(values.chunk);
@@ -60,11 +59,11 @@ try {
   for (const line of describeReport(second)) console.log(`  ${line}`);
   const after = await catalogueSnapshot(graph);
 
-  console.log(`graph (${secs(snapshotMs)} to read back): ${Object.entries(before.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`graph (${secs(snapshotMs, 2)} to read back): ${Object.entries(before.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const same = before.fingerprint === after.fingerprint && before.identity === after.identity;
   console.log(`second load changed nothing: ${same ? 'yes' : 'NO'} (fingerprint ${after.fingerprint.slice(0, 16)})`);
   console.log(`SUMMARY units=${catalogue.units.length} qualifications=${catalogue.qualifications.length} ` +
-    `first=${secs(first.timings.totalMs)} second=${secs(second.timings.totalMs)}`);
+    `first=${secs(first.timings.totalMs, 2)} second=${secs(second.timings.totalMs, 2)}`);
   if (!same) process.exitCode = 1;
 } finally {
   await graph.close();

@@ -10,8 +10,6 @@
  * on a development database only. Prints p50, p95 and max per query, and a JSON summary.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
-import { buildApp } from '../src/app.js';
 import { migrate } from '../src/operations/migrate.js';
 import { generateCatalogue } from '../src/catalogue/generator.js';
 import { loadCatalogue } from '../src/catalogue/repository.js';
@@ -19,6 +17,7 @@ import { generateAchievements, generateLearners } from '../src/learners/generato
 import { upsertLearners } from '../src/learners/repository.js';
 import { recordUnitCredits } from '../src/achievements/repository.js';
 import { mulberry32 } from '../src/catalogue/generator.js';
+import { benchConfig, listeningApp, percentile, secs } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,19 +31,10 @@ const { values } = parseArgs({
   },
 });
 const seed = Number(values.seed);
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
-}
 
-const config = loadConfig({ ...process.env, NEO4J_URI: process.env.NEO4J_URI ?? 'bolt://127.0.0.1:7687', LOG_LEVEL: 'warn', PORT: '0', QUEUE_PREFIX: 'bench' });
-const app = await buildApp(config);
-await app.listen({ host: '127.0.0.1', port: 0 });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const config = benchConfig();
+const { app, base } = await listeningApp(config);
 const graph = app.deps.graph;
 
 try {

@@ -19,8 +19,6 @@
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config.js';
-import { buildApp } from '../src/app.js';
 import { migrate } from '../src/operations/migrate.js';
 import { generateCatalogue, Random } from '../src/catalogue/generator.js';
 import { loadCatalogue } from '../src/catalogue/repository.js';
@@ -29,6 +27,7 @@ import { upsertLearners } from '../src/learners/repository.js';
 import { recordUnitCredits } from '../src/achievements/repository.js';
 import { generatePathwayData, REGIONS } from '../src/pathways/generator.js';
 import { loadPathwayData } from '../src/pathways/repository.js';
+import { benchConfig, listeningApp, percentile, secs } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -59,15 +58,10 @@ const scales = values.scales.split(',').map(Number);
 if (scales.some((s) => !(s > 0 && s <= 1))) throw new RangeError('--scales: numbers in (0, 1], comma-separated');
 if (values.keep && scales.length !== 1) throw new RangeError('--keep measures what is loaded: give one scale');
 const concurrency = Number(values.concurrency);
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 const ms = (x: number) => Math.round(x);
 
-const config = loadConfig({ ...process.env, NEO4J_URI: process.env.NEO4J_URI ?? 'bolt://127.0.0.1:7687', LOG_LEVEL: 'warn', PORT: '0', QUEUE_PREFIX: 'bench' });
-const app = await buildApp(config);
-await app.listen({ host: '127.0.0.1', port: 0 });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const config = benchConfig();
+const { app, base } = await listeningApp(config);
 const graph = app.deps.graph;
 const token = await app.deps.tokens.issue({ subject: 'bench', roles: ['careers-adviser'], organisation: '10000003', expiresIn: 4 * 3600 });
 const headers = { authorization: `Bearer ${token}` };
@@ -101,11 +95,11 @@ function summary(samples: Sample[]) {
   const t = samples.map((s) => s.ms).sort((a, b) => a - b);
   const band = (lo: number, hi: number) => {
     const x = samples.filter((s) => s.credits >= lo && s.credits <= hi).map((s) => s.ms).sort((a, b) => a - b);
-    return x.length === 0 ? null : ms(pct(x, 50));
+    return x.length === 0 ? null : ms(percentile(x, 50));
   };
   return {
     requests: t.length, failures: samples.filter((s) => !s.ok).length,
-    p50: ms(pct(t, 50)), p95: ms(pct(t, 95)), max: ms(t[t.length - 1]),
+    p50: ms(percentile(t, 50)), p95: ms(percentile(t, 95)), max: ms(t[t.length - 1]),
     meanCandidates: +(samples.reduce((a, s) => a + s.candidates, 0) / samples.length).toFixed(1),
     // The learner's neighbourhood: qualifications their credits reach (filters applied).
     meanDiscovered: +(samples.reduce((a, s) => a + s.discovered, 0) / samples.length).toFixed(1),
