@@ -35,23 +35,15 @@
  * (`exhaustive: false`) and the best route known is returned, not claimed optimal.
  */
 import { evaluate, transport, yearsBefore } from '../catalogue/roc.js';
-import type { Evaluation, UnmetReason } from '../catalogue/roc.js';
+import type { Evaluation, EvaluationInput, UnmetReason } from '../catalogue/roc.js';
 import { levelRank } from '../catalogue/model.js';
 import type { Equivalence, LearnerCredit, Qualification, RuleGroup, Unit } from '../catalogue/model.js';
 
 /** Work allowed (search nodes plus evaluator nodes) before the optimiser stops and says so. */
 export const DEFAULT_ROUTE_MAX_NODES = 200_000;
 
-export interface RouteInput {
-  qualification: Qualification;
-  /** Catalogue units by URN. */
-  units: ReadonlyMap<string, Unit>;
-  /** What the learner holds; may be empty (no learner, or a learner with no credits yet). */
-  credits: LearnerCredit[];
-  /** Names of outside-QCF achievements the learner holds. */
-  exemptions?: string[];
-  /** Equivalences that hold everywhere. */
-  globalEquivalences?: Equivalence[];
+/** What the evaluator takes (credits may be empty: no learner, or none yet), with the units the learner may add. */
+export interface RouteInput extends Omit<EvaluationInput, 'date' | 'maxNodes'> {
   /**
    * Evaluation date, ISO YYYY-MM-DD. The learner's credits are judged on this date, and each
    * planned unit is treated as awarded (active) on it.
