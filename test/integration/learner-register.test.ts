@@ -5,26 +5,17 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { setupApp, tokenFor } from '../helpers/app.js';
 import { learner, loadSample, credit, recordUnitCredits, upsertLearners } from '../helpers/fixtures.js';
-import { ulnCheckDigit } from '../../src/learners/uln.js';
 import { registerEntries } from '../../src/learners/repository.js';
 import { LearnerFileChangedError, describeLearnerReport, loadLearnerFile, loadLearnerSource, runLearnerLoad, textSource } from '../../src/learners/register/load.js';
 import { LEARNER_COLUMNS } from '../../src/learners/register/csv.js';
 import { generateLearners } from '../../src/learners/generator.js';
 import type { Role } from '../../src/platform/auth.js';
 import type { App } from '../../src/app.js';
+import { validUlns } from '../helpers/ulns.js';
 
 const SAMPLE = path.join(PROJECT_ROOT, 'samples', 'learners.sample.csv');
 const dir = mkdtempSync(path.join(tmpdir(), 'plr-learners-'));
 const HEADER = LEARNER_COLUMNS.join(',');
-
-function validUlns(start: number, count: number): string[] {
-  const out: string[] = [];
-  for (let n = start; out.length < count; n++) {
-    const c = ulnCheckDigit(String(n));
-    if (c !== null) out.push(`${n}${c}`);
-  }
-  return out;
-}
 
 function file(name: string, text: string): string {
   const p = path.join(dir, name);

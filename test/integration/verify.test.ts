@@ -2,21 +2,12 @@ import t from 'tap';
 import { parse } from 'csv-parse/sync';
 import { setupApp, tokenFor } from '../helpers/app.js';
 import { credit, learner, loadSample, recordUnitCredits, upsertLearners } from '../helpers/fixtures.js';
-import { ulnCheckDigit } from '../../src/learners/uln.js';
 import { MAX_LINK_DEPTH } from '../../src/learners/verify.js';
 import { MAX_VERIFY_BATCH_ROWS, VERIFY_LOOKUP_CHUNK, verifyBatch } from '../../src/learners/verify/service.js';
 import { OUTPUT_COLUMNS } from '../../src/learners/verify/batch.js';
 import type { Role } from '../../src/platform/auth.js';
 import type { App } from '../../src/app.js';
-
-function validUlns(start: number, count: number): string[] {
-  const out: string[] = [];
-  for (let n = start; out.length < count; n++) {
-    const c = ulnCheckDigit(String(n));
-    if (c !== null) out.push(`${n}${c}`);
-  }
-  return out;
-}
+import { validUlns } from '../helpers/ulns.js';
 
 const [MASTER, LINKED, LINKED_TWICE, BROKEN, LOOP_A, LOOP_B, STUB, UNREGISTERED, NOWHERE] = validUlns(840100000, 9);
 /** A chain of merges: CHAIN[0] -> CHAIN[1] -> ... ; CHAIN[MAX_LINK_DEPTH] is reached in exactly MAX_LINK_DEPTH links. */

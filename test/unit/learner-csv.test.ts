@@ -1,7 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
-import { ulnCheckDigit } from '../../src/learners/uln.js';
 import {
   type Learner,
   type StoredLearner,
@@ -22,18 +21,10 @@ import {
 import { checkVerifyInput } from '../../src/learners/verify/input.js';
 import { OUTPUT_COLUMNS, ROW_INVALID, answerLine, csvField, csvLine, prepareBatchRow, readVerifyHeader } from '../../src/learners/verify/batch.js';
 import { verifyLearner } from '../../src/learners/verify.js';
+import { validUlns } from '../helpers/ulns.js';
 
 const TODAY = '2026-03-15';
 
-/** Valid ULNs from a nine-digit starting prefix, worked out with the check-digit rule. */
-function validUlns(start: number, count: number): string[] {
-  const out: string[] = [];
-  for (let n = start; out.length < count; n++) {
-    const c = ulnCheckDigit(String(n));
-    if (c !== null) out.push(`${n}${c}`);
-  }
-  return out;
-}
 const [U1, U2, U3, U4, U5] = validUlns(731200450, 5);
 
 /** A ULN whose last digit is not its check digit. */

@@ -17,19 +17,10 @@ import {
   parseDateOfBirth,
   verifyLearner,
 } from '../../src/learners/verify.js';
+import { validUlns } from '../helpers/ulns.js';
 
 // ---------------------------------------------------------------------------------------
 // Helpers
-
-/** The first `count` valid ULNs from a nine-digit starting prefix. */
-function validUlns(start: number, count: number): string[] {
-  const out: string[] = [];
-  for (let n = start; out.length < count; n++) {
-    const c = ulnCheckDigit(String(n));
-    if (c !== null) out.push(`${n}${c}`);
-  }
-  return out;
-}
 
 const [ULN_A, ULN_B, ULN_C, ULN_D, ULN_E, ...MORE_ULNS] = validUlns(412345678, 20);
 
