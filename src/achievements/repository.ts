@@ -56,17 +56,8 @@ export async function existingRecords(graph: Graph, aoUkprn: string, recordIds: 
   const rows = await graph.read<StoredRecord & Record<string, unknown>>('achievements/existing-records', { keys: recordIds.map((id) => recordKey(aoUkprn, id)) });
   for (const r of rows) {
     out.set(r.recordId, {
+      ...contentOf(r),
       recordId: r.recordId,
-      uln: r.uln,
-      kind: r.kind === 'qualification' ? 'qualification' : 'unit',
-      urn: r.urn ?? null,
-      qan: r.qan ?? null,
-      credit: r.credit,
-      level: r.level,
-      awardDate: r.awardDate,
-      grade: r.grade ?? null,
-      providerUkprn: r.providerUkprn ?? null,
-      language: r.language ?? null,
       status: r.status === 'withdrawn' ? 'withdrawn' : 'active',
       version: r.version,
       late: r.late === true,
@@ -165,10 +156,9 @@ export interface RecordView extends RecordContent {
   changedAt: string | null;
 }
 
-function recordView(r: Record<string, unknown>): RecordView {
+/** A stored record's content as read back (absent optional values as null). */
+function contentOf(r: Record<string, unknown>): RecordContent {
   return {
-    recordId: r.recordId as string,
-    aoUkprn: r.aoUkprn as string,
     uln: r.uln as string,
     kind: r.kind === 'qualification' ? 'qualification' : 'unit',
     urn: (r.urn as string | null) ?? null,
@@ -179,6 +169,14 @@ function recordView(r: Record<string, unknown>): RecordView {
     grade: (r.grade as string | null) ?? null,
     providerUkprn: (r.providerUkprn as string | null) ?? null,
     language: (r.language as string | null) ?? null,
+  };
+}
+
+function recordView(r: Record<string, unknown>): RecordView {
+  return {
+    ...contentOf(r),
+    recordId: r.recordId as string,
+    aoUkprn: r.aoUkprn as string,
     status: r.status === 'withdrawn' ? 'withdrawn' : 'active',
     late: r.late === true,
     underChallenge: r.underChallenge === true,
