@@ -17,7 +17,9 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': [
         'error',
         // tap's t.test() and friends return a promise that tap itself awaits.
-        { allowForKnownSafeCalls: [{ from: 'package', package: '@tapjs/test', name: ['test', 'skip', 'todo', 'only'] }] },
+        {
+          allowForKnownSafeCalls: [{ from: 'package', package: '@tapjs/test', name: ['test', 'skip', 'todo', 'only'] }],
+        },
       ],
       // Fastify handlers and hooks are async by contract, with or without an await inside.
       '@typescript-eslint/require-await': 'off',

@@ -21,7 +21,13 @@ import type { NumberedRecord, Submitter } from '../src/achievements/rows.js';
 import { readFileSync } from 'node:fs';
 import { benchConfig } from './support.js';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '50000' }, chunk: { type: 'string', default: '5000' }, learners: { type: 'string', default: '20000' } } });
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '50000' },
+    chunk: { type: 'string', default: '5000' },
+    learners: { type: 'string', default: '20000' },
+  },
+});
 const ROWS = Number(values.rows);
 const CHUNK = Number(values.chunk);
 const LEARNERS = Number(values.learners);
@@ -42,7 +48,12 @@ try {
     if (c !== null && c < 10) ulns.push(`${p}${c}`);
   }
   for (let i = 0; i < ulns.length; i += 5_000) {
-    await upsertLearners(graph, ulns.slice(i, i + 5_000).map((uln) => ({ uln, givenName: 'Sam', familyName: 'Bench', dateOfBirth: '2000-01-01', gender: 'U' })));
+    await upsertLearners(
+      graph,
+      ulns
+        .slice(i, i + 5_000)
+        .map((uln) => ({ uln, givenName: 'Sam', familyName: 'Bench', dateOfBirth: '2000-01-01', gender: 'U' })),
+    );
   }
 
   const submitter: Submitter = { aoUkprn: '10000001', nation: 'GB-ENG', subject: 'bench' };
@@ -56,10 +67,22 @@ try {
     const rows: NumberedRecord[] = [];
     for (let i = first; i < Math.min(first + CHUNK, ROWS); i++) {
       const u = units[i % units.length];
-      rows.push({ row: i + 1, record: {
-        record_id: `b-${i}`, action: 'ADD', uln: ulns[i % ulns.length], given_name: 'Sam', family_name: 'Bench', date_of_birth: '2000-01-01', gender: 'U',
-        urn: u.urn, award_date: '2025-06-02', credit: String(u.credit), level: u.level,
-      } });
+      rows.push({
+        row: i + 1,
+        record: {
+          record_id: `b-${i}`,
+          action: 'ADD',
+          uln: ulns[i % ulns.length],
+          given_name: 'Sam',
+          family_name: 'Bench',
+          date_of_birth: '2000-01-01',
+          gender: 'U',
+          urn: u.urn,
+          award_date: '2025-06-02',
+          credit: String(u.credit),
+          level: u.level,
+        },
+      });
     }
     let t = performance.now();
     const plan = await planChunk(graph, submitter, rows, options, state);
@@ -68,11 +91,24 @@ try {
     const outcome = await graph.writeTx((tx) => writeChunk(tx, plan));
     writeMs += performance.now() - t;
     accepted += outcome.accepted;
-    if (outcome.rejected.length > 0) throw new Error(`unexpected rejection: ${outcome.rejected[0].code} ${outcome.rejected[0].message}`);
+    if (outcome.rejected.length > 0)
+      throw new Error(`unexpected rejection: ${outcome.rejected[0].code} ${outcome.rejected[0].message}`);
   }
   const totalMs = performance.now() - start;
   const rate = (ms: number) => Math.round((ROWS / ms) * 1000);
-  console.log(JSON.stringify({ rows: ROWS, chunk: CHUNK, learners: LEARNERS, accepted, seconds: +(totalMs / 1000).toFixed(2), rowsPerSecond: rate(totalMs), planRowsPerSecond: rate(planMs), writeRowsPerSecond: rate(writeMs), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  console.log(
+    JSON.stringify({
+      rows: ROWS,
+      chunk: CHUNK,
+      learners: LEARNERS,
+      accepted,
+      seconds: +(totalMs / 1000).toFixed(2),
+      rowsPerSecond: rate(totalMs),
+      planRowsPerSecond: rate(planMs),
+      writeRowsPerSecond: rate(writeMs),
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    }),
+  );
 } finally {
   await graph.close();
 }

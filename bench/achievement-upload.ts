@@ -74,12 +74,20 @@ try {
   await migrate(graph);
 
   let t0 = performance.now();
-  const catalogue = generateCatalogue({ seed, units: Number(values.units), qualifications: Number(values.qualifications) });
+  const catalogue = generateCatalogue({
+    seed,
+    units: Number(values.units),
+    qualifications: Number(values.qualifications),
+  });
   await loadCatalogue(graph, catalogue);
   const learnerCount = Math.ceil(rows / perLearner);
-  const learners = generateLearners({ seed, count: Math.ceil(learnerCount * 1.05) + 10 }).filter((l) => !l.linkedTo).slice(0, learnerCount);
+  const learners = generateLearners({ seed, count: Math.ceil(learnerCount * 1.05) + 10 })
+    .filter((l) => !l.linkedTo)
+    .slice(0, learnerCount);
   await upsertLearners(graph, learners);
-  console.log(`setup: ${catalogue.units.length} units, ${catalogue.qualifications.length} qualifications, ${learners.length} learners loaded in ${secs(performance.now() - t0)}`);
+  console.log(
+    `setup: ${catalogue.units.length} units, ${catalogue.qualifications.length} qualifications, ${learners.length} learners loaded in ${secs(performance.now() - t0)}`,
+  );
 
   // The file: `perLearner` distinct units for each learner, written as it is generated.
   t0 = performance.now();
@@ -90,7 +98,23 @@ try {
     const li = Math.floor(i / perLearner);
     const l = learners[li];
     const u = units[(li * 7919 + (i % perLearner) * 104_729) % units.length];
-    const line = csvLine([`B${String(i + 1).padStart(8, '0')}`, 'ADD', l.uln, l.givenName, l.familyName, l.dateOfBirth, l.gender, u.urn, '', '2026-05-01', 'Pass', u.credit, u.level, '', 'en']);
+    const line = csvLine([
+      `B${String(i + 1).padStart(8, '0')}`,
+      'ADD',
+      l.uln,
+      l.givenName,
+      l.familyName,
+      l.dateOfBirth,
+      l.gender,
+      u.urn,
+      '',
+      '2026-05-01',
+      'Pass',
+      u.credit,
+      u.level,
+      '',
+      'en',
+    ]);
     if (!out.write(line)) await once(out, 'drain');
   }
   out.end();
@@ -113,9 +137,25 @@ try {
     if (!item.record) continue;
     const r = item.record;
     batchRows.push({
-      key: recordKey(BARE_AO, r.record_id!), recordId: r.record_id!, aoUkprn: BARE_AO, uln: r.uln!, kind: 'unit', urn: r.urn!, qan: null,
-      credit: Number(r.credit), level: r.level as Level, awardDate: r.award_date!, grade: r.grade || null, providerUkprn: null, language: r.language || null,
-      status: 'active', late: false, at, by: 'bench', batchId: null, batchRow: item.row,
+      key: recordKey(BARE_AO, r.record_id!),
+      recordId: r.record_id!,
+      aoUkprn: BARE_AO,
+      uln: r.uln!,
+      kind: 'unit',
+      urn: r.urn!,
+      qan: null,
+      credit: Number(r.credit),
+      level: r.level as Level,
+      awardDate: r.award_date!,
+      grade: r.grade || null,
+      providerUkprn: null,
+      language: r.language || null,
+      status: 'active',
+      late: false,
+      at,
+      by: 'bench',
+      batchId: null,
+      batchRow: item.row,
     });
     if (batchRows.length >= chunk) await flush();
   }
@@ -125,14 +165,30 @@ try {
   console.log(`bare: ${bare} rows written in ${secs(bareMs)}: ${Math.round(bareRate)} rows/s`);
 
   // End to end: a worker in a child process, the upload through HTTP, until completed.
-  worker = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'cli.ts'), 'worker'], { env: { ...env, WORKER_CONCURRENCY: '1', ...(Number(values['worker-heap']) > 0 ? { NODE_OPTIONS: `--max-old-space-size=${values['worker-heap']}` } : {}) }, stdio: ['ignore', 'inherit', 'inherit'] });
+  worker = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'cli.ts'), 'worker'], {
+    env: {
+      ...env,
+      WORKER_CONCURRENCY: '1',
+      ...(Number(values['worker-heap']) > 0 ? { NODE_OPTIONS: `--max-old-space-size=${values['worker-heap']}` } : {}),
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const workerPid = worker.pid!;
   await new Promise((r) => setTimeout(r, 3_000));
-  const token = await app.deps.tokens.issue({ subject: 'bench', roles: ['ao-user'], organisation: BATCH_AO, expiresIn: 6 * 3600 });
+  const token = await app.deps.tokens.issue({
+    subject: 'bench',
+    roles: ['ao-user'],
+    organisation: BATCH_AO,
+    expiresIn: 6 * 3600,
+  });
   t0 = performance.now();
   const form = new FormData();
   form.append('file', await openAsBlob(file), path.basename(file));
-  const res = await fetch(`${base}/achievements/batches`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${base}/achievements/batches`, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${token}` },
+  });
   const sent = (await res.json()) as { id: string; status: string; message?: string };
   if (res.status !== 202) throw new Error(`upload refused: ${res.status} ${sent.message}`);
   const uploadMs = performance.now() - t0;
@@ -146,7 +202,9 @@ try {
     if (b.status === 'completed' || b.status === 'failed') break;
     if (performance.now() - lastPrint > 15_000) {
       lastPrint = performance.now();
-      console.log(`  ${b.status} ${b.processed}/${b.rows} rows, ${secs(performance.now() - t0)}, worker RSS ${m.rss.toFixed(0)} MB`);
+      console.log(
+        `  ${b.status} ${b.processed}/${b.rows} rows, ${secs(performance.now() - t0)}, worker RSS ${m.rss.toFixed(0)} MB`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -170,7 +228,9 @@ try {
     workerPeakMB: Math.round(peak),
     targets: { rowsPerSecond: rate >= 5_000, ofBare: rate / bareRate >= 0.6, workerPeakMB: peak < 300 },
   };
-  console.log(`batch: ${b.status}, ${b.accepted} accepted, ${b.rejected} rejected in ${secs(endMs)} from upload to completed: ${Math.round(rate)} rows/s (${(rate / bareRate * 100).toFixed(0)} % of bare); worker peak RSS ${peak.toFixed(0)} MB`);
+  console.log(
+    `batch: ${b.status}, ${b.accepted} accepted, ${b.rejected} rejected in ${secs(endMs)} from upload to completed: ${Math.round(rate)} rows/s (${((rate / bareRate) * 100).toFixed(0)} % of bare); worker peak RSS ${peak.toFixed(0)} MB`,
+  );
   console.log(JSON.stringify(summary));
   rmSync(path.join(config.dataDir, b.file), { force: true });
 } finally {

@@ -39,11 +39,19 @@ try {
   await migrate(graph);
 
   let t0 = performance.now();
-  const catalogue = generateCatalogue({ seed: Number(values.seed), units: num(values.units), qualifications: num(values.qualifications) });
-  console.log(`generated ${catalogue.units.length} units, ${catalogue.qualifications.length} qualifications, ` +
-    `${catalogue.equivalences.length} global equivalences in ${secs(performance.now() - t0, 2)}`);
+  const catalogue = generateCatalogue({
+    seed: Number(values.seed),
+    units: num(values.units),
+    qualifications: num(values.qualifications),
+  });
+  console.log(
+    `generated ${catalogue.units.length} units, ${catalogue.qualifications.length} qualifications, ` +
+      `${catalogue.equivalences.length} global equivalences in ${secs(performance.now() - t0, 2)}`,
+  );
 
-  const onProgress = values.quiet ? undefined : (p: Parameters<typeof describeProgress>[0]) => console.log(describeProgress(p));
+  const onProgress = values.quiet
+    ? undefined
+    : (p: Parameters<typeof describeProgress>[0]) => console.log(describeProgress(p));
   const chunkSize = num(values.chunk);
 
   console.log('first load:');
@@ -59,11 +67,17 @@ try {
   for (const line of describeReport(second)) console.log(`  ${line}`);
   const after = await catalogueSnapshot(graph);
 
-  console.log(`graph (${secs(snapshotMs, 2)} to read back): ${Object.entries(before.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `graph (${secs(snapshotMs, 2)} to read back): ${Object.entries(before.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   const same = before.fingerprint === after.fingerprint && before.identity === after.identity;
   console.log(`second load changed nothing: ${same ? 'yes' : 'NO'} (fingerprint ${after.fingerprint.slice(0, 16)})`);
-  console.log(`SUMMARY units=${catalogue.units.length} qualifications=${catalogue.qualifications.length} ` +
-    `first=${secs(first.timings.totalMs, 2)} second=${secs(second.timings.totalMs, 2)}`);
+  console.log(
+    `SUMMARY units=${catalogue.units.length} qualifications=${catalogue.qualifications.length} ` +
+      `first=${secs(first.timings.totalMs, 2)} second=${secs(second.timings.totalMs, 2)}`,
+  );
   if (!same) process.exitCode = 1;
 } finally {
   await graph.close();

@@ -32,7 +32,6 @@ const { values } = parseArgs({
 });
 const seed = Number(values.seed);
 
-
 const config = benchConfig();
 const { app, base } = await listeningApp(config);
 const graph = app.deps.graph;
@@ -42,26 +41,36 @@ try {
   await migrate(graph);
 
   let t0 = performance.now();
-  const catalogue = generateCatalogue({ seed, units: Number(values.units), qualifications: Number(values.qualifications) });
+  const catalogue = generateCatalogue({
+    seed,
+    units: Number(values.units),
+    qualifications: Number(values.qualifications),
+  });
   const load = await loadCatalogue(graph, catalogue);
   const catalogueMs = performance.now() - t0;
-  console.log(`catalogue: ${catalogue.units.length} units, ${catalogue.qualifications.length} qualifications generated and loaded in ${secs(catalogueMs)} (load ${secs(load.timings.totalMs)})`);
+  console.log(
+    `catalogue: ${catalogue.units.length} units, ${catalogue.qualifications.length} qualifications generated and loaded in ${secs(catalogueMs)} (load ${secs(load.timings.totalMs)})`,
+  );
 
   t0 = performance.now();
   const learners = generateLearners({ seed, count: Number(values.learners) });
   const achievements = generateAchievements({ seed, learners, catalogue });
   await upsertLearners(graph, learners);
   await recordUnitCredits(graph, achievements);
-  console.log(`learners: ${learners.length} learners with ${achievements.length} credits loaded in ${secs(performance.now() - t0)}`);
+  console.log(
+    `learners: ${learners.length} learners with ${achievements.length} credits loaded in ${secs(performance.now() - t0)}`,
+  );
 
   // Questions people ask: a learner and a qualification that holds one of their units; a
   // learner and one of their units.
   const unitsToQuals = new Map<string, string[]>();
-  for (const q of catalogue.qualifications) for (const g of q.groups) for (const u of g.units) {
-    const list = unitsToQuals.get(u) ?? [];
-    if (list[list.length - 1] !== q.qan) list.push(q.qan);
-    unitsToQuals.set(u, list);
-  }
+  for (const q of catalogue.qualifications)
+    for (const g of q.groups)
+      for (const u of g.units) {
+        const list = unitsToQuals.get(u) ?? [];
+        if (list[list.length - 1] !== q.qan) list.push(q.qan);
+        unitsToQuals.set(u, list);
+      }
   const shared = new Set(learners.filter((l) => l.available && !l.linkedTo).map((l) => l.uln));
   const usable = achievements.filter((a) => shared.has(a.uln) && unitsToQuals.has(a.urn));
   const random = mulberry32(seed * 7919);
@@ -75,7 +84,12 @@ try {
     const b = pick(usable);
     checkUrls.push(`/learners/${b.uln}/credit-check?urn=${encodeURIComponent(b.urn)}`);
   }
-  const token = await app.deps.tokens.issue({ subject: 'bench', roles: ['careers-adviser'], organisation: '10000003', expiresIn: 3600 });
+  const token = await app.deps.tokens.issue({
+    subject: 'bench',
+    roles: ['careers-adviser'],
+    organisation: '10000003',
+    expiresIn: 3600,
+  });
   const headers = { authorization: `Bearer ${token}` };
 
   async function timeAll(name: string, urls: string[]) {
@@ -87,31 +101,50 @@ try {
     let next = 0;
     const concurrency = Number(values.concurrency);
     const started = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next < urls.length) {
-        const u = urls[next++];
-        const s = performance.now();
-        const res = await fetch(base + u, { headers });
-        const body = await res.json() as { progress?: { achieved: boolean } };
-        times.push(performance.now() - s);
-        if (res.status !== 200) failures++;
-        if (body.progress?.achieved) achieved++;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < urls.length) {
+          const u = urls[next++];
+          const s = performance.now();
+          const res = await fetch(base + u, { headers });
+          const body = (await res.json()) as { progress?: { achieved: boolean } };
+          times.push(performance.now() - s);
+          if (res.status !== 200) failures++;
+          if (body.progress?.achieved) achieved++;
+        }
+      }),
+    );
     const wall = performance.now() - started;
     times.sort((x, y) => x - y);
     const r = {
-      name, requests: times.length, failures, concurrency,
-      p50: +percentile(times, 50).toFixed(1), p95: +percentile(times, 95).toFixed(1), max: +times[times.length - 1].toFixed(1),
-      perSecond: +(times.length / (wall / 1000)).toFixed(1), achieved,
+      name,
+      requests: times.length,
+      failures,
+      concurrency,
+      p50: +percentile(times, 50).toFixed(1),
+      p95: +percentile(times, 95).toFixed(1),
+      max: +times[times.length - 1].toFixed(1),
+      perSecond: +(times.length / (wall / 1000)).toFixed(1),
+      achieved,
     };
-    console.log(`${name}: ${r.requests} requests, p50 ${r.p50} ms, p95 ${r.p95} ms, max ${r.max} ms, ${r.perSecond}/s, ${failures} not 200` + (name.startsWith('OCF 04') ? `, ${achieved} achieved` : ''));
+    console.log(
+      `${name}: ${r.requests} requests, p50 ${r.p50} ms, p95 ${r.p95} ms, max ${r.max} ms, ${r.perSecond}/s, ${failures} not 200` +
+        (name.startsWith('OCF 04') ? `, ${achieved} achieved` : ''),
+    );
     return r;
   }
 
   const roc = await timeAll('OCF 04 rules + progress', rocUrls);
   const check = await timeAll('OCF 05 credit check', checkUrls);
-  console.log(JSON.stringify({ catalogueLoadMs: Math.round(load.timings.totalMs), learners: learners.length, credits: achievements.length, roc, check }));
+  console.log(
+    JSON.stringify({
+      catalogueLoadMs: Math.round(load.timings.totalMs),
+      learners: learners.length,
+      credits: achievements.length,
+      roc,
+      check,
+    }),
+  );
 } finally {
   await app.close();
 }

@@ -63,14 +63,30 @@ const ms = (x: number) => Math.round(x);
 const config = benchConfig();
 const { app, base } = await listeningApp(config);
 const graph = app.deps.graph;
-const token = await app.deps.tokens.issue({ subject: 'bench', roles: ['careers-adviser'], organisation: '10000003', expiresIn: 4 * 3600 });
+const token = await app.deps.tokens.issue({
+  subject: 'bench',
+  roles: ['careers-adviser'],
+  organisation: '10000003',
+  expiresIn: 4 * 3600,
+});
 const headers = { authorization: `Bearer ${token}` };
 
-interface Sample { ms: number; credits: number; candidates: number; discovered: number; ok: boolean }
+interface Sample {
+  ms: number;
+  credits: number;
+  candidates: number;
+  discovered: number;
+  ok: boolean;
+}
 
 /** `total` requests from `clients` callers at once, each taking the next learner of the list. */
 let lastCpu = { app: 0, neo4j: null as number | null };
-async function run(learners: { uln: string; credits: number }[], total: number, clients: number, query: (i: number) => string): Promise<Sample[]> {
+async function run(
+  learners: { uln: string; credits: number }[],
+  total: number,
+  clients: number,
+  query: (i: number) => string,
+): Promise<Sample[]> {
   const samples: Sample[] = [];
   const app0 = process.cpuUsage();
   const neo0 = cpuOf(neo4jPid);
@@ -80,26 +96,41 @@ async function run(learners: { uln: string; credits: number }[], total: number, 
       const l = learners[i % learners.length];
       const s = performance.now();
       const res = await fetch(`${base}/learners/${l.uln}/routes?limit=10${query(i)}`, { headers });
-      const body = await res.json() as { candidates?: number; discovered?: number };
-      samples.push({ ms: performance.now() - s, credits: l.credits, candidates: body.candidates ?? 0, discovered: body.discovered ?? 0, ok: res.status === 200 });
+      const body = (await res.json()) as { candidates?: number; discovered?: number };
+      samples.push({
+        ms: performance.now() - s,
+        credits: l.credits,
+        candidates: body.candidates ?? 0,
+        discovered: body.discovered ?? 0,
+        ok: res.status === 200,
+      });
     }
   }
   await Promise.all(Array.from({ length: clients }, client));
   const app = process.cpuUsage(app0);
   const neo1 = cpuOf(neo4jPid);
-  lastCpu = { app: (app.user + app.system) / 1000 / total, neo4j: neo0 === null || neo1 === null ? null : (neo1 - neo0) / total };
+  lastCpu = {
+    app: (app.user + app.system) / 1000 / total,
+    neo4j: neo0 === null || neo1 === null ? null : (neo1 - neo0) / total,
+  };
   return samples;
 }
 
 function summary(samples: Sample[]) {
   const t = samples.map((s) => s.ms).sort((a, b) => a - b);
   const band = (lo: number, hi: number) => {
-    const x = samples.filter((s) => s.credits >= lo && s.credits <= hi).map((s) => s.ms).sort((a, b) => a - b);
+    const x = samples
+      .filter((s) => s.credits >= lo && s.credits <= hi)
+      .map((s) => s.ms)
+      .sort((a, b) => a - b);
     return x.length === 0 ? null : ms(percentile(x, 50));
   };
   return {
-    requests: t.length, failures: samples.filter((s) => !s.ok).length,
-    p50: ms(percentile(t, 50)), p95: ms(percentile(t, 95)), max: ms(t[t.length - 1]),
+    requests: t.length,
+    failures: samples.filter((s) => !s.ok).length,
+    p50: ms(percentile(t, 50)),
+    p95: ms(percentile(t, 95)),
+    max: ms(t[t.length - 1]),
     meanCandidates: +(samples.reduce((a, s) => a + s.candidates, 0) / samples.length).toFixed(1),
     // The learner's neighbourhood: qualifications their credits reach (filters applied).
     meanDiscovered: +(samples.reduce((a, s) => a + s.discovered, 0) / samples.length).toFixed(1),
@@ -123,29 +154,45 @@ try {
       await migrate(graph);
       await loadCatalogue(graph, catalogue);
       const loaded = await loadPathwayData(graph, generatePathwayData({ seed, catalogue }));
-      console.log(`scale ${scale}: ${units} units, ${qualifications} qualifications, ${loaded.providers} providers, ${loaded.offers} offers loaded in ${secs(performance.now() - t0)}`);
+      console.log(
+        `scale ${scale}: ${units} units, ${qualifications} qualifications, ${loaded.providers} providers, ${loaded.offers} offers loaded in ${secs(performance.now() - t0)}`,
+      );
       t0 = performance.now();
       await upsertLearners(graph, learners);
       await recordUnitCredits(graph, achievements);
-      console.log(`  ${learners.length} learners with ${achievements.length} credits loaded in ${secs(performance.now() - t0)}`);
+      console.log(
+        `  ${learners.length} learners with ${achievements.length} credits loaded in ${secs(performance.now() - t0)}`,
+      );
     }
     const held = new Map<string, number>();
     for (const a of achievements) held.set(a.uln, (held.get(a.uln) ?? 0) + 1);
     const rnd = new Random(seed, 0x42454e43);
-    const shared = rnd.shuffle(learners.filter((l) => l.available && !l.linkedTo && held.has(l.uln)).map((l) => ({ uln: l.uln, credits: held.get(l.uln)! })));
+    const shared = rnd.shuffle(
+      learners
+        .filter((l) => l.available && !l.linkedTo && held.has(l.uln))
+        .map((l) => ({ uln: l.uln, credits: held.get(l.uln)! })),
+    );
     const region = (i: number) => `&region=${encodeURIComponent(REGIONS[i % REGIONS.length])}`;
 
     // Warm-up on learners the phases below do not use: JIT, query plans, page cache. 40
     // requests were too few: whichever scale ran first had a p95 about 80 ms worse than the
     // same scale run later, so the first scale looked like the dearest whatever its size.
     await run(shared.slice(-300), 300, concurrency, (i) => (i % 2 === 0 ? '' : region(i)));
-    for (const [filter, query] of [['no filter', () => ''], ['region', region]] as const) {
+    for (const [filter, query] of [
+      ['no filter', () => ''],
+      ['region', region],
+    ] as const) {
       const one = summary(await run(shared, Number(values.single), 1, query));
       const many = summary(await run(shared.slice(Number(values.single)), Number(values.requests), concurrency, query));
-      for (const [clients, r] of [[1, one], [concurrency, many]] as const) {
-        console.log(`  ${filter}, ${clients} client(s): ${r.requests} requests, p50 ${r.p50} ms, p95 ${r.p95} ms, max ${r.max} ms, ${r.failures} not 200; ` +
-          `${r.meanCandidates} of ${r.meanDiscovered} candidates examined on average; p50 by credits held ${JSON.stringify(r.p50ByCredits)}; ` +
-          `CPU per request: app ${r.cpuMsPerRequest.app} ms, Neo4j ${r.cpuMsPerRequest.neo4j ?? '?'} ms`);
+      for (const [clients, r] of [
+        [1, one],
+        [concurrency, many],
+      ] as const) {
+        console.log(
+          `  ${filter}, ${clients} client(s): ${r.requests} requests, p50 ${r.p50} ms, p95 ${r.p95} ms, max ${r.max} ms, ${r.failures} not 200; ` +
+            `${r.meanCandidates} of ${r.meanDiscovered} candidates examined on average; p50 by credits held ${JSON.stringify(r.p50ByCredits)}; ` +
+            `CPU per request: app ${r.cpuMsPerRequest.app} ms, Neo4j ${r.cpuMsPerRequest.neo4j ?? '?'} ms`,
+        );
         results.push({ scale, filter, clients, ...r });
       }
     }

@@ -7,7 +7,14 @@ import { loadConfig, LOCAL_NEO4J_URI, type Config } from '../src/config.js';
 
 /** The environment's settings, with the local Neo4j, quiet logs, any free port and a queue prefix of the bench's own. */
 export function benchConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ ...process.env, NEO4J_URI: process.env.NEO4J_URI ?? LOCAL_NEO4J_URI, LOG_LEVEL: 'warn', PORT: '0', QUEUE_PREFIX: 'bench', ...overrides });
+  return loadConfig({
+    ...process.env,
+    NEO4J_URI: process.env.NEO4J_URI ?? LOCAL_NEO4J_URI,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    QUEUE_PREFIX: 'bench',
+    ...overrides,
+  });
 }
 
 /** The API listening on 127.0.0.1 at a free port, and its base URL. */

@@ -8,7 +8,14 @@ import type { Config } from '../src/config.js';
 import type { Graph } from '../src/platform/neo4j.js';
 import { createRedis } from '../src/platform/redis.js';
 import { createMailer } from '../src/platform/mail.js';
-import { checkRegistry, handlers as defaultHandlers, JOB_NAMES, QUEUE_NAME, type JobHandlers, type JobName } from './registry.js';
+import {
+  checkRegistry,
+  handlers as defaultHandlers,
+  JOB_NAMES,
+  QUEUE_NAME,
+  type JobHandlers,
+  type JobName,
+} from './registry.js';
 
 export interface WorkerOptions {
   config: Config;

@@ -15,7 +15,9 @@ const doc = readFileSync(file, 'utf8');
 const next = withMatrix(doc);
 if (process.argv.includes('--check')) {
   if (next !== doc) {
-    console.error('docs/access-control.md is out of step with src/platform/access-matrix.ts: run npx tsx scripts/access-matrix-doc.ts');
+    console.error(
+      'docs/access-control.md is out of step with src/platform/access-matrix.ts: run npx tsx scripts/access-matrix-doc.ts',
+    );
     process.exit(1);
   }
   console.log('docs/access-control.md is in step');

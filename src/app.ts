@@ -63,7 +63,11 @@ export interface AppOptions {
   identity?: IdentityRouteOptions;
 }
 
-export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'redisCheck'>> = {}, options: AppOptions = {}): Promise<App> {
+export async function buildApp(
+  config: Config,
+  given: Partial<Omit<AppDeps, 'redisCheck'>> = {},
+  options: AppOptions = {},
+): Promise<App> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
     bodyLimit: 1024 * 1024,
@@ -113,14 +117,21 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
     }
     if (err instanceof Neo4jError && (err.code === 'ServiceUnavailable' || err.code === 'SessionExpired')) {
       request.log.error({ err: err.message }, 'neo4j unavailable');
-      return reply.status(503).header('retry-after', '30').send({ code: 'DEPENDENCY_UNAVAILABLE', message: 'the graph database is not answering; try again shortly' });
+      return reply
+        .status(503)
+        .header('retry-after', '30')
+        .send({ code: 'DEPENDENCY_UNAVAILABLE', message: 'the graph database is not answering; try again shortly' });
     }
     request.log.error({ err }, 'unhandled error');
-    return reply.status(500).send({ code: 'INTERNAL', message: `something went wrong on our side (reference ${request.id})` });
+    return reply
+      .status(500)
+      .send({ code: 'INTERNAL', message: `something went wrong on our side (reference ${request.id})` });
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ code: 'NOT_FOUND', message: `there is no ${request.method} ${request.url.split('?')[0]}` });
+    reply
+      .status(404)
+      .send({ code: 'NOT_FOUND', message: `there is no ${request.method} ${request.url.split('?')[0]}` });
   });
 
   // First, so that refusals from the guard and the rate limits carry the headers too.
@@ -137,7 +148,8 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
       openapi: '3.0.3',
       info: {
         title: 'Personal Learning Record service (QCF)',
-        description: 'REST API of the Personal Learning Record service: the charter services OCF 01 to 11. GraphQL is at /graphql.',
+        description:
+          'REST API of the Personal Learning Record service: the charter services OCF 01 to 11. GraphQL is at /graphql.',
         version: VERSION,
       },
       servers: [{ url: config.publicUrl }],
@@ -146,10 +158,18 @@ export async function buildApp(config: Config, given: Partial<Omit<AppDeps, 'red
         { name: 'operations', description: 'Health, workers and service operation' },
         { name: 'identity', description: 'Organisations, users, API clients, tokens and keys (OCF 09)' },
         { name: 'catalogue', description: 'Qualifications, rules of combination (OCF 04) and credit check (OCF 05)' },
-        { name: 'learners', description: 'The learner register, ULN verification (OCF 11), the learner record (OCF 03), availability (OCF 07) and data challenges (OCF 08)' },
+        {
+          name: 'learners',
+          description:
+            'The learner register, ULN verification (OCF 11), the learner record (OCF 03), availability (OCF 07) and data challenges (OCF 08)',
+        },
         { name: 'pathways', description: 'Routes to achievement (OCF 06): ranked routes, what-if' },
         { name: 'analytics', description: "The analysts' read-only Cypher console" },
-        { name: 'achievements', description: 'Achievement records: single records, amendments and withdrawals (OCF 02), batch upload and reports (OCF 01)' },
+        {
+          name: 'achievements',
+          description:
+            'Achievement records: single records, amendments and withdrawals (OCF 02), batch upload and reports (OCF 01)',
+        },
         { name: 'graphql', description: 'The GraphQL API at /graphql' },
       ],
     },

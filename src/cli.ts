@@ -44,7 +44,9 @@ Commands:
 Settings come from the environment; see README.md.`;
 
 function runScript(script: string, arg?: string): void {
-  const result = spawnSync('bash', [path.join(PROJECT_ROOT, 'scripts', script), ...(arg ? [arg] : [])], { stdio: 'inherit' });
+  const result = spawnSync('bash', [path.join(PROJECT_ROOT, 'scripts', script), ...(arg ? [arg] : [])], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) throw new Error(`scripts/${script} ${arg ?? ''} failed (exit ${result.status})`);
 }
 
@@ -62,8 +64,13 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     strict: false,
     options: {
-      help: { type: 'boolean', short: 'h' }, uln: { type: 'string' }, org: { type: 'string' }, minutes: { type: 'string' },
-      ao: { type: 'string' }, 'validate-only': { type: 'boolean' }, 'batch-id': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      uln: { type: 'string' },
+      org: { type: 'string' },
+      minutes: { type: 'string' },
+      ao: { type: 'string' },
+      'validate-only': { type: 'boolean' },
+      'batch-id': { type: 'string' },
     },
   });
   const command = positionals[0];
@@ -103,9 +110,12 @@ async function main(argv: string[]): Promise<number> {
         `  Health:   ${running.url}/health/ready`,
       ];
       if (seeded) {
-        lines.push(`Demo data: ${seeded.qualifications} qualifications, ${seeded.units} units, ${seeded.learners} learners, ${seeded.credits} credits.`);
+        lines.push(
+          `Demo data: ${seeded.qualifications} qualifications, ${seeded.units} units, ${seeded.learners} learners, ${seeded.credits} credits.`,
+        );
         lines.push(`  Try: ${running.url}/qualifications/600%2F3302%2F3/rules`);
-        if (seeded.examples[0]) lines.push(`  A learner to look at: ULN ${seeded.examples[0].uln} (token: bin/plr token careers-adviser)`);
+        if (seeded.examples[0])
+          lines.push(`  A learner to look at: ULN ${seeded.examples[0].uln} (token: bin/plr token careers-adviser)`);
       }
       lines.push('Press Ctrl+C to stop.');
       console.log(lines.join('\n'));
@@ -129,7 +139,9 @@ async function main(argv: string[]): Promise<number> {
         const report = await migrate(graph);
         console.log(`applied ${report.applied.length} schema migrations:`);
         for (const ix of report.indexes) {
-          console.log(`  ${ix.name.padEnd(28)} ${ix.type.padEnd(8)} ${ix.labelsOrTypes.join(',')}(${ix.properties.join(',')})${ix.fromConstraint ? ' unique' : ''}`);
+          console.log(
+            `  ${ix.name.padEnd(28)} ${ix.type.padEnd(8)} ${ix.labelsOrTypes.join(',')}(${ix.properties.join(',')})${ix.fromConstraint ? ' unique' : ''}`,
+          );
         }
       } finally {
         await graph.close();
@@ -178,12 +190,16 @@ async function main(argv: string[]): Promise<number> {
       try {
         await graph.waitUntilReady(30_000);
         await migrate(graph);
-        return await runImport({ graph, config, jobs }, {
-          file,
-          ao: values.ao,
-          validateOnly: values['validate-only'] === true,
-          batchId: typeof values['batch-id'] === 'string' ? values['batch-id'] : undefined,
-        }, { stdout: process.stdout, stderr: process.stderr });
+        return await runImport(
+          { graph, config, jobs },
+          {
+            file,
+            ao: values.ao,
+            validateOnly: values['validate-only'] === true,
+            batchId: typeof values['batch-id'] === 'string' ? values['batch-id'] : undefined,
+          },
+          { stdout: process.stdout, stderr: process.stderr },
+        );
       } finally {
         await jobs.close();
         await redis.quit().catch(() => redis.disconnect());
@@ -196,7 +212,9 @@ async function main(argv: string[]): Promise<number> {
         await graph.waitUntilReady(30_000);
         await migrate(graph);
         const r = await seedDemo(graph);
-        console.log(`demo data: ${r.qualifications} qualifications, ${r.units} units, ${r.learners} learners, ${r.credits} credits`);
+        console.log(
+          `demo data: ${r.qualifications} qualifications, ${r.units} units, ${r.learners} learners, ${r.credits} credits`,
+        );
         for (const e of r.examples) console.log(`  learner ${e.uln}: ${e.credits} credits`);
       } finally {
         await graph.close();
@@ -206,7 +224,9 @@ async function main(argv: string[]): Promise<number> {
     case 'token': {
       const role = positionals[1];
       if (!isRole(role)) {
-        console.error(`usage: plr token ROLE [--uln ULN] [--org UKPRN] [--minutes N]; ROLE is one of ${ROLES.join(', ')}`);
+        console.error(
+          `usage: plr token ROLE [--uln ULN] [--org UKPRN] [--minutes N]; ROLE is one of ${ROLES.join(', ')}`,
+        );
         return 2;
       }
       const minutes = values.minutes === undefined ? config.accessTokenSeconds / 60 : Number(values.minutes);
@@ -215,13 +235,15 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       const tokens = await KeyRing.create(config);
-      console.log(await tokens.issue({
-        subject: `cli-${role}`,
-        roles: [role],
-        uln: typeof values.uln === 'string' ? values.uln : undefined,
-        organisation: typeof values.org === 'string' ? values.org : undefined,
-        expiresIn: Math.round(minutes * 60),
-      }));
+      console.log(
+        await tokens.issue({
+          subject: `cli-${role}`,
+          roles: [role],
+          uln: typeof values.uln === 'string' ? values.uln : undefined,
+          organisation: typeof values.org === 'string' ? values.org : undefined,
+          expiresIn: Math.round(minutes * 60),
+        }),
+      );
       return 0;
     }
     default:

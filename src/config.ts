@@ -134,7 +134,9 @@ export function loadConfig(env: Env = process.env): Config {
 
   const host = text('HOST', '127.0.0.1');
   const port = int('PORT', 3000, 0, 65535);
-  const publicUrl = (url('PUBLIC_URL', `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, ['http', 'https']) as string).replace(/\/$/, '');
+  const publicUrl = (
+    url('PUBLIC_URL', `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, ['http', 'https']) as string
+  ).replace(/\/$/, '');
 
   const logLevel = text('LOG_LEVEL', 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -168,9 +170,14 @@ export function loadConfig(env: Env = process.env): Config {
     if (raw === undefined || /^(0|false|no|off)$/i.test(raw)) return false;
     if (/^(true|yes|on)$/i.test(raw)) return true;
     if (/^[1-9][0-9]?$/.test(raw)) return Number(raw);
-    const list = raw.split(',').map((a) => a.trim()).filter(Boolean);
+    const list = raw
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
     if (list.length > 0 && list.every((a) => /^[0-9A-Fa-f:.]+(\/[0-9]{1,3})?$/.test(a))) return list;
-    problems.push(`TRUST_PROXY=${JSON.stringify(raw)} must be false, true, a hop count (1 to 99) or comma-separated addresses/CIDRs`);
+    problems.push(
+      `TRUST_PROXY=${JSON.stringify(raw)} must be false, true, a hop count (1 to 99) or comma-separated addresses/CIDRs`,
+    );
     return false;
   })();
 

@@ -17,11 +17,14 @@ declare module 'mercurius' {
 /** An AppError as a GraphQL error carrying its code (and details); anything else unchanged. */
 export function asGraphqlError(err: unknown): unknown {
   if (err instanceof AppError) {
-    return new mercurius.ErrorWithProps(err.message, err.details === undefined ? { code: err.code } : { code: err.code, details: err.details }, err.statusCode);
+    return new mercurius.ErrorWithProps(
+      err.message,
+      err.details === undefined ? { code: err.code } : { code: err.code, details: err.details },
+      err.statusCode,
+    );
   }
   return err;
 }
-
 
 /** The caller when they hold one of the roles; a GraphQL error with code UNAUTHORIZED or FORBIDDEN otherwise. */
 export async function requireRole(ctx: MercuriusContext, roles: readonly Role[]): Promise<Principal> {
@@ -33,7 +36,7 @@ export async function requireRole(ctx: MercuriusContext, roles: readonly Role[])
     throw err;
   }
   if (!principal) throw asGraphqlError(new AppError(401, 'UNAUTHORIZED', 'sign in first: this needs a bearer token'));
-  if (!hasRole(principal, roles)) throw asGraphqlError(new AppError(403, 'FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`));
+  if (!hasRole(principal, roles))
+    throw asGraphqlError(new AppError(403, 'FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`));
   return principal;
 }
-

@@ -52,64 +52,95 @@ const schema = /* GraphQL */ `
 function mergeResolvers(all: IResolvers[]): IResolvers {
   const merged: Record<string, Record<string, unknown>> = {};
   for (const r of all) {
-    for (const [type, fields] of Object.entries(r)) merged[type] = { ...(merged[type] ?? {}), ...(fields as Record<string, unknown>) };
+    for (const [type, fields] of Object.entries(r))
+      merged[type] = { ...(merged[type] ?? {}), ...(fields as Record<string, unknown>) };
   }
   return merged as IResolvers;
 }
 
-export const graphqlPlugin = fp(async (app: FastifyInstance) => {
-  const resolvers: IResolvers = {
-    Query: {
-      health: async () => {
-        const check = async (work: () => Promise<void>) => work().then(() => true, () => false);
-        const [neo4j, redis] = await Promise.all([check(() => app.deps.graph.ping(2_000)), check(() => pingRedis(app.deps.redisCheck, 2_000))]);
-        return { ok: neo4j && redis, dependencies: [{ name: 'neo4j', ok: neo4j }, { name: 'redis', ok: redis }] };
+export const graphqlPlugin = fp(
+  async (app: FastifyInstance) => {
+    const resolvers: IResolvers = {
+      Query: {
+        health: async () => {
+          const check = async (work: () => Promise<void>) =>
+            work().then(
+              () => true,
+              () => false,
+            );
+          const [neo4j, redis] = await Promise.all([
+            check(() => app.deps.graph.ping(2_000)),
+            check(() => pingRedis(app.deps.redisCheck, 2_000)),
+          ]);
+          return {
+            ok: neo4j && redis,
+            dependencies: [
+              { name: 'neo4j', ok: neo4j },
+              { name: 'redis', ok: redis },
+            ],
+          };
+        },
+        me: async (_root, _args, ctx) => {
+          const p = await requireRole(ctx, ROLES);
+          return { ...p, roles: p.roles.map((r) => r.replace(/-/g, '_').toUpperCase()) };
+        },
+        workers: async (_root, args: { limit: number }, ctx) => {
+          await requireRole(ctx, ['operator']);
+          const limit = Math.min(Math.max(args.limit, 1), 100);
+          return listWorkers(app.deps.graph, limit);
+        },
       },
-      me: async (_root, _args, ctx) => {
-        const p = await requireRole(ctx, ROLES);
-        return { ...p, roles: p.roles.map((r) => r.replace(/-/g, '_').toUpperCase()) };
+      Mutation: {
+        requestHeartbeat: async (_root, _args, ctx) => {
+          await requireRole(ctx, ['operator']);
+          const job = await app.deps.jobs.enqueue('operations.heartbeat', { at: new Date().toISOString() });
+          return String(job.id);
+        },
       },
-      workers: async (_root, args: { limit: number }, ctx) => {
-        await requireRole(ctx, ['operator']);
-        const limit = Math.min(Math.max(args.limit, 1), 100);
-        return listWorkers(app.deps.graph, limit);
-      },
-    },
-    Mutation: {
-      requestHeartbeat: async (_root, _args, ctx) => {
-        await requireRole(ctx, ['operator']);
-        const job = await app.deps.jobs.enqueue('operations.heartbeat', { at: new Date().toISOString() });
-        return String(job.id);
-      },
-    },
-  };
+    };
 
-  app.get('/graphql/schema.graphql', {
-    config: { access: { public: true } },
-    schema: {
-      tags: ['graphql'],
-      summary: 'The GraphQL schema (SDL); send queries to POST /graphql',
-      response: { 200: { type: 'string', description: 'GraphQL SDL' } },
-    },
-  }, async (_request, reply) => {
-    reply.type('text/plain; charset=utf-8');
-    return printSchema(app.graphql.schema);
-  });
+    app.get(
+      '/graphql/schema.graphql',
+      {
+        config: { access: { public: true } },
+        schema: {
+          tags: ['graphql'],
+          summary: 'The GraphQL schema (SDL); send queries to POST /graphql',
+          response: { 200: { type: 'string', description: 'GraphQL SDL' } },
+        },
+      },
+      async (_request, reply) => {
+        reply.type('text/plain; charset=utf-8');
+        return printSchema(app.graphql.schema);
+      },
+    );
 
-  await app.register(mercurius, {
-    schema: [schema, catalogueSdl, pathwaysSdl, batchSdl, achievementSdl, ...learnerGraphql.map((m) => m.sdl)],
-    resolvers: mergeResolvers([resolvers, catalogueResolvers(app), pathwaysResolvers(app), batchResolvers(app), achievementResolvers(app), ...learnerGraphql.map((m) => m.resolvers(app))]),
-    graphiql: false,
-    path: '/graphql',
-    queryDepth: 12,
-    context: (request: FastifyRequest) => {
-      let cached: Promise<Principal | undefined> | undefined;
-      return { principal: () => (cached ??= authenticate(request, app.deps.tokens)) };
-    },
-    errorFormatter: (execution, ctx) => {
-      const formatted = mercurius.defaultErrorFormatter(execution, ctx);
-      // GraphQL answers 200 with errors in the body unless the request itself was bad.
-      return { statusCode: formatted.statusCode >= 500 && execution.data ? 200 : formatted.statusCode, response: formatted.response };
-    },
-  });
-}, { name: 'plr-graphql', dependencies: ['plr-guard'] });
+    await app.register(mercurius, {
+      schema: [schema, catalogueSdl, pathwaysSdl, batchSdl, achievementSdl, ...learnerGraphql.map((m) => m.sdl)],
+      resolvers: mergeResolvers([
+        resolvers,
+        catalogueResolvers(app),
+        pathwaysResolvers(app),
+        batchResolvers(app),
+        achievementResolvers(app),
+        ...learnerGraphql.map((m) => m.resolvers(app)),
+      ]),
+      graphiql: false,
+      path: '/graphql',
+      queryDepth: 12,
+      context: (request: FastifyRequest) => {
+        let cached: Promise<Principal | undefined> | undefined;
+        return { principal: () => (cached ??= authenticate(request, app.deps.tokens)) };
+      },
+      errorFormatter: (execution, ctx) => {
+        const formatted = mercurius.defaultErrorFormatter(execution, ctx);
+        // GraphQL answers 200 with errors in the body unless the request itself was bad.
+        return {
+          statusCode: formatted.statusCode >= 500 && execution.data ? 200 : formatted.statusCode,
+          response: formatted.response,
+        };
+      },
+    });
+  },
+  { name: 'plr-graphql', dependencies: ['plr-guard'] },
+);

@@ -40,7 +40,10 @@ export function stopOnSignals(running: Running, log: pino.Logger): void {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 }
 
-export async function runServer(config: Config, opts: { api: boolean; worker: boolean; onMigrated?: (app: App | undefined) => Promise<void> }): Promise<Running> {
+export async function runServer(
+  config: Config,
+  opts: { api: boolean; worker: boolean; onMigrated?: (app: App | undefined) => Promise<void> },
+): Promise<Running> {
   const log = pino(loggerOptions(config.logLevel));
   const graph = createGraph(config);
   await graph.waitUntilReady();

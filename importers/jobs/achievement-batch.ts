@@ -15,5 +15,12 @@ export async function runAchievementBatch(data: JobPayloads['achievements.batch'
   if (result.outcome === 'missing') throw new UnrecoverableError(`batch ${data.batchId} is not in the graph`);
   if (result.outcome === 'superseded') return { batchId: data.batchId, outcome: 'superseded' };
   const b = result.batch;
-  return { batchId: b.id, outcome: b.status, accepted: b.accepted, rejected: b.rejected, unchanged: b.unchanged, late: b.late };
+  return {
+    batchId: b.id,
+    outcome: b.status,
+    accepted: b.accepted,
+    rejected: b.rejected,
+    unchanged: b.unchanged,
+    late: b.late,
+  };
 }

@@ -29,8 +29,19 @@ const DAY_MS = 86_400_000;
 /** Downtime extensions are re-measured at most this many times (each pass only adds). */
 const MAX_EXTENSION_PASSES = 64;
 
-const londonDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
-const londonTimeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const londonDateFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+const londonTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hourCycle: 'h23',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
 
 /** The London calendar date (YYYY-MM-DD) of an instant. */
 export function londonDate(at: Date): string {
@@ -88,7 +99,8 @@ function isWorkingDayNumber(day: number, nation: Nation): boolean {
 /** Whether a calendar date (YYYY-MM-DD) is a working day in the nation. */
 export function isWorkingDay(date: string, nation: string = DEFAULT_NATION): boolean {
   const day = dayNumber(date);
-  if (!Number.isFinite(day) || isoOf(day) !== date) throw new RangeError(`not a calendar date: ${JSON.stringify(date)}`);
+  if (!Number.isFinite(day) || isoOf(day) !== date)
+    throw new RangeError(`not a calendar date: ${JSON.stringify(date)}`);
   return isWorkingDayNumber(day, checkNation(nation));
 }
 
@@ -141,10 +153,15 @@ function workingDowntime(spans: readonly [number, number][], from: number, to: n
  * The first instant at which a record with this award date (YYYY-MM-DD) is late: the end of
  * the 10th working day after it, pushed back by downtime on working days in the window.
  */
-export function submissionDeadline(awardDate: string, nation: string = DEFAULT_NATION, downtime: readonly DowntimeWindow[] = []): Date {
+export function submissionDeadline(
+  awardDate: string,
+  nation: string = DEFAULT_NATION,
+  downtime: readonly DowntimeWindow[] = [],
+): Date {
   const n = checkNation(nation);
   const award = dayNumber(awardDate);
-  if (!Number.isFinite(award) || isoOf(award) !== awardDate) throw new RangeError(`not a calendar date: ${JSON.stringify(awardDate)}`);
+  if (!Number.isFinite(award) || isoOf(award) !== awardDate)
+    throw new RangeError(`not a calendar date: ${JSON.stringify(awardDate)}`);
   const firstDay = award + 1;
   const start = londonMidnight(firstDay);
   const spans = merged(downtime);
@@ -161,7 +178,12 @@ export function submissionDeadline(awardDate: string, nation: string = DEFAULT_N
 }
 
 /** Whether a record with this award date, submitted at `submittedAt`, is late. */
-export function isLate(awardDate: string, submittedAt: Date, nation: string = DEFAULT_NATION, downtime: readonly DowntimeWindow[] = []): boolean {
+export function isLate(
+  awardDate: string,
+  submittedAt: Date,
+  nation: string = DEFAULT_NATION,
+  downtime: readonly DowntimeWindow[] = [],
+): boolean {
   return submittedAt.getTime() >= submissionDeadline(awardDate, nation, downtime).getTime();
 }
 
@@ -169,7 +191,11 @@ export function isLate(awardDate: string, submittedAt: Date, nation: string = DE
  * isLate for many records submitted at one moment: the deadline of each award date is
  * worked out once (a batch holds few distinct award dates and many rows).
  */
-export function lateChecker(submittedAt: Date, nation: string = DEFAULT_NATION, downtime: readonly DowntimeWindow[] = []): (awardDate: string) => boolean {
+export function lateChecker(
+  submittedAt: Date,
+  nation: string = DEFAULT_NATION,
+  downtime: readonly DowntimeWindow[] = [],
+): (awardDate: string) => boolean {
   const memo = new Map<string, boolean>();
   const at = submittedAt.getTime();
   return (awardDate) => {

@@ -67,11 +67,21 @@ export function achievementResolvers(app: FastifyInstance): IResolvers {
   const graph = () => app.deps.graph;
   return {
     Query: {
-      achievements: async (_root, args: { ao?: string | null; uln?: string | null; page: number; pageSize: number }, ctx) => {
+      achievements: async (
+        _root,
+        args: { ao?: string | null; uln?: string | null; page: number; pageSize: number },
+        ctx,
+      ) => {
         const principal = await requireRole(ctx, RECORD_READERS);
         try {
-          if (args.page < 1 || args.pageSize < 1 || args.pageSize > 200) throw new AppError(400, 'VALIDATION', 'page must be 1 or more and pageSize 1 to 200');
-          return await listOwnRecords(graph(), principal, { ao: args.ao ?? undefined, uln: args.uln ?? undefined, page: args.page, pageSize: args.pageSize });
+          if (args.page < 1 || args.pageSize < 1 || args.pageSize > 200)
+            throw new AppError(400, 'VALIDATION', 'page must be 1 or more and pageSize 1 to 200');
+          return await listOwnRecords(graph(), principal, {
+            ao: args.ao ?? undefined,
+            uln: args.uln ?? undefined,
+            page: args.page,
+            pageSize: args.pageSize,
+          });
         } catch (err) {
           throw asGraphqlError(err);
         }
@@ -80,7 +90,12 @@ export function achievementResolvers(app: FastifyInstance): IResolvers {
         const principal = await requireRole(ctx, RECORD_READERS);
         try {
           const h = await recordWithHistory(graph(), principal, args.recordId, args.ao ?? undefined);
-          return { current: h.current, submittedBy: h.current.submittedBy, changedBy: h.current.changedBy, versions: h.versions };
+          return {
+            current: h.current,
+            submittedBy: h.current.submittedBy,
+            changedBy: h.current.changedBy,
+            versions: h.versions,
+          };
         } catch (err) {
           if ((err as { code?: string }).code === 'RECORD_NOT_FOUND') return null;
           throw asGraphqlError(err);

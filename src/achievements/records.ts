@@ -22,9 +22,29 @@ import { QAN_PATTERN, URN_PATTERN, type LearnerCredit, type Unit } from '../cata
 import { isValidUln } from '../learners/uln.js';
 import { DEFAULT_NATION, isNation } from '../operations/service-hours.js';
 import { lateChecker, londonDate, type DowntimeWindow } from './deadline.js';
-import { addRecords, changeRecords, existingRecords, registerEntriesFor, learnerUnitCredits, organisationNation, recordKey, serviceOutages, unitsByUrn, type ChangeWrite, type RecordWrite } from './repository.js';
+import {
+  addRecords,
+  changeRecords,
+  existingRecords,
+  registerEntriesFor,
+  learnerUnitCredits,
+  organisationNation,
+  recordKey,
+  serviceOutages,
+  unitsByUrn,
+  type ChangeWrite,
+  type RecordWrite,
+} from './repository.js';
 import { passOf, type ChunkOutcome, type NumberedRecord, type RowProblem, type Submitter } from './rows.js';
-import { normaliseQanText, RECORD_ID_PATTERN, validateRow, type RecordContent, type RowContext, type RowDecision, type StoredRecord } from './validate.js';
+import {
+  normaliseQanText,
+  RECORD_ID_PATTERN,
+  validateRow,
+  type RecordContent,
+  type RowContext,
+  type RowDecision,
+  type StoredRecord,
+} from './validate.js';
 
 export type { DowntimeWindow } from './deadline.js';
 
@@ -92,14 +112,27 @@ async function outagesFor(graph: Graph, state: BatchState, from: number, to: num
   return windows;
 }
 
-function creditOf(key: string, c: Pick<RecordContent, 'urn' | 'credit' | 'level' | 'awardDate'>, status: 'active' | 'withdrawn'): LearnerCredit {
+function creditOf(
+  key: string,
+  c: Pick<RecordContent, 'urn' | 'credit' | 'level' | 'awardDate'>,
+  status: 'active' | 'withdrawn',
+): LearnerCredit {
   return { id: key, urn: c.urn as string, credit: c.credit, level: c.level, awardDate: c.awardDate, status };
 }
 
 /** All reads and validation for a chunk (a few thousand rows); no writes. */
-export async function planChunk(graph: Graph, submitter: Submitter, rows: NumberedRecord[], options: ChunkOptions, state: BatchState): Promise<ChunkPlan> {
+export async function planChunk(
+  graph: Graph,
+  submitter: Submitter,
+  rows: NumberedRecord[],
+  options: ChunkOptions,
+  state: BatchState,
+): Promise<ChunkPlan> {
   const { aoUkprn } = submitter;
-  const ordered = [...rows.filter((r) => passOf(r.record ?? {}) === 'units'), ...rows.filter((r) => passOf(r.record ?? {}) === 'qualifications')];
+  const ordered = [
+    ...rows.filter((r) => passOf(r.record ?? {}) === 'units'),
+    ...rows.filter((r) => passOf(r.record ?? {}) === 'qualifications'),
+  ];
 
   // What to look up: only well-formed identifiers; the rest is rejected without a read.
   const ulns = new Set<string>();
@@ -122,10 +155,12 @@ export async function planChunk(graph: Graph, submitter: Submitter, rows: Number
       if (!withdraw && isValidUln(uln)) awardUlns.add(uln);
     }
     const award = trimmed(record.award_date);
-    if (/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(award) && (earliestAward === '' || award < earliestAward)) earliestAward = award;
+    if (/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(award) && (earliestAward === '' || award < earliestAward))
+      earliestAward = award;
   }
   const submittedMs = options.submittedAt.getTime();
-  const outageFrom = earliestAward === '' ? submittedMs : Math.min(Date.parse(`${earliestAward}T00:00:00Z`) - DAY_MS, submittedMs);
+  const outageFrom =
+    earliestAward === '' ? submittedMs : Math.min(Date.parse(`${earliestAward}T00:00:00Z`) - DAY_MS, submittedMs);
 
   const [register, units, qualifications, existing, credits, outages] = await Promise.all([
     registerEntriesFor(graph, ulns),
@@ -133,7 +168,9 @@ export async function planChunk(graph: Graph, submitter: Submitter, rows: Number
     Promise.all([...qans].map(async (qan) => [qan, await getQualificationRules(graph, qan)] as const)),
     existingRecords(graph, aoUkprn, [...recordIds]),
     learnerUnitCredits(graph, [...awardUlns]),
-    earliestAward === '' ? Promise.resolve([] as DowntimeWindow[]) : outagesFor(graph, state, Number.isFinite(outageFrom) ? outageFrom : submittedMs, submittedMs),
+    earliestAward === ''
+      ? Promise.resolve([] as DowntimeWindow[])
+      : outagesFor(graph, state, Number.isFinite(outageFrom) ? outageFrom : submittedMs, submittedMs),
   ]);
   for (const urn of urns) state.units.set(urn, units.get(urn) ?? null);
   for (const [qan, rules] of qualifications) state.qualifications.set(qan, rules);
@@ -166,7 +203,14 @@ export async function planChunk(graph: Graph, submitter: Submitter, rows: Number
     m.set(credit.id, credit);
   };
 
-  const plan: ChunkPlan = { validateOnly: options.validateOnly, aoUkprn, outcome: { accepted: 0, late: 0, unchanged: 0, rejected: [] }, results: [], adds: [], changes: [] };
+  const plan: ChunkPlan = {
+    validateOnly: options.validateOnly,
+    aoUkprn,
+    outcome: { accepted: 0, late: 0, unchanged: 0, rejected: [] },
+    results: [],
+    adds: [],
+    changes: [],
+  };
   const at = options.submittedAt.toISOString();
   const common = { aoUkprn, at, by: submitter.subject, batchId: options.batchId ?? null };
   for (const n of ordered) {
@@ -192,7 +236,8 @@ export async function planChunk(graph: Graph, submitter: Submitter, rows: Number
     if (decision.kind === 'replayed') {
       const late = decision.action === 'ADD' && decision.previous.late;
       if (late) plan.outcome.late++;
-      const result: RowResult = decision.action === 'ADD' ? 'added' : decision.action === 'AMEND' ? 'amended' : 'withdrawn';
+      const result: RowResult =
+        decision.action === 'ADD' ? 'added' : decision.action === 'AMEND' ? 'amended' : 'withdrawn';
       plan.results.push({ row: n.row, recordId, result, late });
       continue;
     }
@@ -204,7 +249,13 @@ export async function planChunk(graph: Graph, submitter: Submitter, rows: Number
       if (decision.content.kind === 'unit') pend(decision.content.uln, creditOf(key, decision.content, 'active'));
       plan.results.push({ row: n.row, recordId, result: 'added', late });
     } else if (decision.kind === 'amend') {
-      plan.changes.push({ ...base, ...decision.content, action: 'AMEND', status: 'active', late: decision.previous.late });
+      plan.changes.push({
+        ...base,
+        ...decision.content,
+        action: 'AMEND',
+        status: 'active',
+        late: decision.previous.late,
+      });
       if (decision.content.kind === 'unit') pend(decision.content.uln, creditOf(key, decision.content, 'active'));
       plan.results.push({ row: n.row, recordId, result: 'amended', late: false });
     } else {
@@ -227,7 +278,9 @@ export async function writeChunk(tx: GraphTx, plan: ChunkPlan): Promise<ChunkOut
     // A unit, qualification or record that vanished since planning: fail the transaction so
     // the caller retries the chunk from a fresh plan rather than count what was not written.
     if (added !== plan.adds.length || changed !== plan.changes.length) {
-      throw new Error(`the graph changed while the chunk was planned: wrote ${added} of ${plan.adds.length} new records and ${changed} of ${plan.changes.length} changes`);
+      throw new Error(
+        `the graph changed while the chunk was planned: wrote ${added} of ${plan.adds.length} new records and ${changed} of ${plan.changes.length} changes`,
+      );
     }
   }
   const { accepted, late, unchanged, rejected } = plan.outcome;
@@ -235,15 +288,29 @@ export async function writeChunk(tx: GraphTx, plan: ChunkPlan): Promise<ChunkOut
 }
 
 /** plan + one write transaction, for callers that need no checkpoint of their own. */
-export async function applyChunk(graph: Graph, submitter: Submitter, rows: NumberedRecord[], options: ChunkOptions, state: BatchState): Promise<ChunkOutcome> {
+export async function applyChunk(
+  graph: Graph,
+  submitter: Submitter,
+  rows: NumberedRecord[],
+  options: ChunkOptions,
+  state: BatchState,
+): Promise<ChunkOutcome> {
   return (await applyChunkWithPlan(graph, submitter, rows, options, state)).outcome;
 }
 
 /** applyChunk that also hands back the plan (what happened to each row): for single records. */
-export async function applyChunkWithPlan(graph: Graph, submitter: Submitter, rows: NumberedRecord[], options: ChunkOptions, state: BatchState): Promise<{ plan: ChunkPlan; outcome: ChunkOutcome }> {
+export async function applyChunkWithPlan(
+  graph: Graph,
+  submitter: Submitter,
+  rows: NumberedRecord[],
+  options: ChunkOptions,
+  state: BatchState,
+): Promise<{ plan: ChunkPlan; outcome: ChunkOutcome }> {
   const plan = await planChunk(graph, submitter, rows, options, state);
   const nothingToWrite = options.validateOnly || (plan.adds.length === 0 && plan.changes.length === 0);
-  const outcome = nothingToWrite ? await writeChunk(undefined as unknown as GraphTx, { ...plan, validateOnly: true }) : await graph.writeTx((tx) => writeChunk(tx, plan));
+  const outcome = nothingToWrite
+    ? await writeChunk(undefined as unknown as GraphTx, { ...plan, validateOnly: true })
+    : await graph.writeTx((tx) => writeChunk(tx, plan));
   return { plan, outcome };
 }
 

@@ -50,10 +50,16 @@ export function recordKey(aoUkprn: string, recordId: string): string {
 }
 
 /** This AO's stored records with these record ids, by record id. */
-export async function existingRecords(graph: Graph, aoUkprn: string, recordIds: string[]): Promise<Map<string, StoredRecord>> {
+export async function existingRecords(
+  graph: Graph,
+  aoUkprn: string,
+  recordIds: string[],
+): Promise<Map<string, StoredRecord>> {
   const out = new Map<string, StoredRecord>();
   if (recordIds.length === 0) return out;
-  const rows = await graph.read<StoredRecord & Record<string, unknown>>('achievements/existing-records', { keys: recordIds.map((id) => recordKey(aoUkprn, id)) });
+  const rows = await graph.read<StoredRecord & Record<string, unknown>>('achievements/existing-records', {
+    keys: recordIds.map((id) => recordKey(aoUkprn, id)),
+  });
   for (const r of rows) {
     out.set(r.recordId, {
       ...contentOf(r),
@@ -79,7 +85,9 @@ export async function registerEntriesFor(graph: Graph, ulns: Iterable<string>): 
   const out = new Map<string, RegisterEntry>();
   const linked: string[] = [];
   for (let i = 0; i < all.length; i += REGISTER_CHUNK) {
-    const rows = await graph.read<RegisterEntry & Record<string, unknown>>('achievements/register-entries', { ulns: all.slice(i, i + REGISTER_CHUNK) });
+    const rows = await graph.read<RegisterEntry & Record<string, unknown>>('achievements/register-entries', {
+      ulns: all.slice(i, i + REGISTER_CHUNK),
+    });
     for (const r of rows) {
       out.set(r.uln, {
         uln: r.uln,
@@ -110,7 +118,13 @@ export async function unitsByUrn(graph: Graph, urns: string[]): Promise<Map<stri
 }
 
 interface CreditRow {
-  id: string; urn: string; credit: number; level: Level; awardDate: string; status: string; underChallenge: boolean | null;
+  id: string;
+  urn: string;
+  credit: number;
+  level: Level;
+  awardDate: string;
+  status: string;
+  underChallenge: boolean | null;
 }
 
 /** Each learner's unit credits (merged ULNs' included), from every AO. */
@@ -119,21 +133,27 @@ export async function learnerUnitCredits(graph: Graph, ulns: string[]): Promise<
   if (ulns.length === 0) return out;
   const rows = await graph.read<{ uln: string; credits: CreditRow[] }>('achievements/learner-unit-credits', { ulns });
   for (const r of rows) {
-    out.set(r.uln, r.credits.map((c) => ({
-      id: c.id,
-      urn: c.urn,
-      credit: c.credit,
-      level: c.level,
-      awardDate: c.awardDate,
-      status: c.status === 'withdrawn' ? 'withdrawn' : c.underChallenge ? 'challenged' : 'active',
-    })));
+    out.set(
+      r.uln,
+      r.credits.map((c) => ({
+        id: c.id,
+        urn: c.urn,
+        credit: c.credit,
+        level: c.level,
+        awardDate: c.awardDate,
+        status: c.status === 'withdrawn' ? 'withdrawn' : c.underChallenge ? 'challenged' : 'active',
+      })),
+    );
   }
   return out;
 }
 
 /** Recorded service unavailability overlapping [from, to). */
 export async function serviceOutages(graph: Graph, from: Date, to: Date): Promise<DowntimeWindow[]> {
-  const rows = await graph.read<{ start: string; end: string }>('achievements/service-outages', { from: from.toISOString(), to: to.toISOString() });
+  const rows = await graph.read<{ start: string; end: string }>('achievements/service-outages', {
+    from: from.toISOString(),
+    to: to.toISOString(),
+  });
   return rows.map((r) => ({ start: new Date(r.start), end: new Date(r.end) }));
 }
 
@@ -189,13 +209,27 @@ function recordView(r: Record<string, unknown>): RecordView {
 }
 
 /** A page of one AO's records in record id order; `more` when another page follows. */
-export async function listRecords(graph: Graph, aoUkprn: string, uln: string | null, skip: number, limit: number): Promise<{ items: RecordView[]; more: boolean }> {
-  const rows = await graph.read<{ record: Record<string, unknown> }>('achievements/list-records', { aoUkprn, uln, skip, limit: limit + 1 });
+export async function listRecords(
+  graph: Graph,
+  aoUkprn: string,
+  uln: string | null,
+  skip: number,
+  limit: number,
+): Promise<{ items: RecordView[]; more: boolean }> {
+  const rows = await graph.read<{ record: Record<string, unknown> }>('achievements/list-records', {
+    aoUkprn,
+    uln,
+    skip,
+    limit: limit + 1,
+  });
   return { items: rows.slice(0, limit).map((r) => recordView(r.record)), more: rows.length > limit };
 }
 
 /** An earlier version: the values a change may alter (not the learner or the unit), and who superseded it. */
-export interface VersionView extends Pick<RecordContent, 'credit' | 'level' | 'awardDate' | 'grade' | 'providerUkprn' | 'language'> {
+export interface VersionView extends Pick<
+  RecordContent,
+  'credit' | 'level' | 'awardDate' | 'grade' | 'providerUkprn' | 'language'
+> {
   version: number;
   action: string;
   status: RecordStatus;
@@ -216,11 +250,18 @@ export interface RecordHistory {
 }
 
 export async function recordHistory(graph: Graph, aoUkprn: string, recordId: string): Promise<RecordHistory | null> {
-  const [row] = await graph.read<{ current: Record<string, unknown>; versions: Record<string, unknown>[] }>('achievements/record-history', { key: recordKey(aoUkprn, recordId) });
+  const [row] = await graph.read<{ current: Record<string, unknown>; versions: Record<string, unknown>[] }>(
+    'achievements/record-history',
+    { key: recordKey(aoUkprn, recordId) },
+  );
   if (!row) return null;
   const c = row.current;
   return {
-    current: { ...recordView(c), submittedBy: (c.submittedBy as string | null) ?? null, changedBy: (c.changedBy as string | null) ?? null },
+    current: {
+      ...recordView(c),
+      submittedBy: (c.submittedBy as string | null) ?? null,
+      changedBy: (c.changedBy as string | null) ?? null,
+    },
     versions: row.versions.map((v) => ({
       version: v.version as number,
       action: (v.action as string | null) ?? 'ADD',

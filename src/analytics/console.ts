@@ -4,7 +4,20 @@
  * answer values to plain JSON. No I/O here; see docs/analytics.md for the rule and why
  * it holds.
  */
-import { isDate, isDateTime, isDuration, isInt, isLocalDateTime, isLocalTime, isNode, isPath, isPathSegment, isRelationship, isTime, isUnboundRelationship } from 'neo4j-driver';
+import {
+  isDate,
+  isDateTime,
+  isDuration,
+  isInt,
+  isLocalDateTime,
+  isLocalTime,
+  isNode,
+  isPath,
+  isPathSegment,
+  isRelationship,
+  isTime,
+  isUnboundRelationship,
+} from 'neo4j-driver';
 import { PERSONAL_DETAIL_KEYS } from '../platform/logging.js';
 
 /** The parts of a driver plan node the checks read. */
@@ -48,16 +61,69 @@ export const ALLOWED_PROCEDURES = ['db.labels', 'db.relationshipTypes', 'db.prop
  * the query type says. Matched as a prefix of the operator name.
  */
 const REFUSED_OPERATOR_PREFIXES = [
-  'Create', 'Merge', 'Delete', 'DetachDelete', 'Set', 'Remove', 'Foreach', 'TransactionForeach',
-  'TransactionApply', 'LoadCSV', 'LockNodes', 'LockingMerge', 'EmptyResult', 'Show', 'Terminate', 'Drop', 'Alter',
-  'Grant', 'Deny', 'Revoke', 'Rename', 'Enable', 'Disable', 'Start', 'Stop', 'AdministrationCommand', 'SystemProcedureCall',
-  'AssertSame', 'DoNothingIfExists', 'Wait', 'Log',
+  'Create',
+  'Merge',
+  'Delete',
+  'DetachDelete',
+  'Set',
+  'Remove',
+  'Foreach',
+  'TransactionForeach',
+  'TransactionApply',
+  'LoadCSV',
+  'LockNodes',
+  'LockingMerge',
+  'EmptyResult',
+  'Show',
+  'Terminate',
+  'Drop',
+  'Alter',
+  'Grant',
+  'Deny',
+  'Revoke',
+  'Rename',
+  'Enable',
+  'Disable',
+  'Start',
+  'Stop',
+  'AdministrationCommand',
+  'SystemProcedureCall',
+  'AssertSame',
+  'DoNothingIfExists',
+  'Wait',
+  'Log',
 ];
 
 /** Plan arguments that are settings of the planner, not parts of the query. */
-const META_ARGUMENTS = new Set(['planner', 'planner-impl', 'planner-version', 'runtime', 'runtime-impl', 'runtime-version', 'version', 'EstimatedRows', 'Id', 'string-representation', 'GlobalMemory', 'Memory']);
+const META_ARGUMENTS = new Set([
+  'planner',
+  'planner-impl',
+  'planner-version',
+  'runtime',
+  'runtime-impl',
+  'runtime-version',
+  'version',
+  'EstimatedRows',
+  'Id',
+  'string-representation',
+  'GlobalMemory',
+  'Memory',
+]);
 
-export type RefusalKind = 'label' | 'relationship' | 'property' | 'function' | 'projection' | 'subscript' | 'operator' | 'procedure' | 'query-type' | 'database' | 'plan' | 'text' | 'value';
+export type RefusalKind =
+  | 'label'
+  | 'relationship'
+  | 'property'
+  | 'function'
+  | 'projection'
+  | 'subscript'
+  | 'operator'
+  | 'procedure'
+  | 'query-type'
+  | 'database'
+  | 'plan'
+  | 'text'
+  | 'value';
 
 export interface Refusal {
   kind: RefusalKind;
@@ -77,7 +143,9 @@ export interface PlanFacts {
 
 function operatorName(op: PlanNode): { name: string; database: string | undefined } {
   const at = op.operatorType.indexOf('@');
-  return at < 0 ? { name: op.operatorType, database: undefined } : { name: op.operatorType.slice(0, at), database: op.operatorType.slice(at + 1) };
+  return at < 0
+    ? { name: op.operatorType, database: undefined }
+    : { name: op.operatorType.slice(0, at), database: op.operatorType.slice(at + 1) };
 }
 
 function* walk(plan: PlanNode): Generator<PlanNode> {
@@ -168,26 +236,52 @@ const refuse = (kind: RefusalKind, name: string, reason: string): Refusal => ({ 
  */
 export function checkPlan(facts: PlanFacts, expectedDatabase: string): Refusal | undefined {
   if (facts.queryType !== 'r') {
-    const what = facts.queryType === 's' ? 'a schema or administration command' : facts.queryType === undefined ? 'a statement of unknown type' : 'a statement that writes';
-    return refuse('query-type', facts.queryType ?? 'unknown', `the console runs read-only queries; this is ${what} (query type "${facts.queryType ?? '?'}")`);
+    const what =
+      facts.queryType === 's'
+        ? 'a schema or administration command'
+        : facts.queryType === undefined
+          ? 'a statement of unknown type'
+          : 'a statement that writes';
+    return refuse(
+      'query-type',
+      facts.queryType ?? 'unknown',
+      `the console runs read-only queries; this is ${what} (query type "${facts.queryType ?? '?'}")`,
+    );
   }
   if (facts.database !== undefined && facts.database !== expectedDatabase) {
-    return refuse('database', facts.database, `the console reads the "${expectedDatabase}" database only, not "${facts.database}"`);
+    return refuse(
+      'database',
+      facts.database,
+      `the console reads the "${expectedDatabase}" database only, not "${facts.database}"`,
+    );
   }
   if (!facts.plan) return refuse('plan', 'no plan', 'Neo4j gave no plan for this statement, so it cannot be checked');
 
   for (const op of walk(facts.plan)) {
     const { name, database } = operatorName(op);
     if (database !== undefined && database !== expectedDatabase) {
-      return refuse('database', database, `the console reads the "${expectedDatabase}" database only, not "${database}"`);
+      return refuse(
+        'database',
+        database,
+        `the console reads the "${expectedDatabase}" database only, not "${database}"`,
+      );
     }
     const bad = REFUSED_OPERATOR_PREFIXES.find((p) => name.startsWith(p));
-    if (bad) return refuse('operator', name, `the plan uses the operator ${name}: writes, file loads, transactions of its own and administration are refused`);
+    if (bad)
+      return refuse(
+        'operator',
+        name,
+        `the plan uses the operator ${name}: writes, file loads, transactions of its own and administration are refused`,
+      );
     const details = typeof op.arguments?.Details === 'string' ? op.arguments.Details : '';
     if (name.startsWith('ProcedureCall') || name.startsWith('ProcedureCallRowProcessing')) {
       const proc = procedureOf(details);
       if (!(ALLOWED_PROCEDURES as readonly string[]).includes(proc)) {
-        return refuse('procedure', proc, `the procedure ${proc} is not one the console allows (allowed: ${ALLOWED_PROCEDURES.join(', ')})`);
+        return refuse(
+          'procedure',
+          proc,
+          `the procedure ${proc} is not one the console allows (allowed: ${ALLOWED_PROCEDURES.join(', ')})`,
+        );
       }
     }
     for (const text of textsOf(op)) {
@@ -196,14 +290,29 @@ export function checkPlan(facts: PlanFacts, expectedDatabase: string): Refusal |
       const rel = findWord(text, PERSONAL_RELATIONSHIPS);
       if (rel) return refuse('relationship', rel, `the query follows ${rel}, which leads to personal details`);
       const key = findWord(text, PERSONAL_KEYS);
-      if (key) return refuse('property', key, `the query reads the property ${key}, which holds or may hold personal details`);
+      if (key)
+        return refuse('property', key, `the query reads the property ${key}, which holds or may hold personal details`);
       const fn = WHOLE_ENTITY_FUNCTIONS.find((f) => new RegExp(`(?<![A-Za-z0-9_.])${f}\\s*\\(`, 'i').test(text));
-      if (fn) return refuse('function', `${fn}()`, `${fn}() hands over every property or key of a node at once; name the properties you need`);
+      if (fn)
+        return refuse(
+          'function',
+          `${fn}()`,
+          `${fn}() hands over every property or key of a node at once; name the properties you need`,
+        );
       if (/\.\s*\*/.test(withoutQuotedNames(text)) || /\{\s*\.\s*\*/.test(text)) {
-        return refuse('projection', '.*', 'a map projection of all properties ({.*}) is refused; name the properties you need');
+        return refuse(
+          'projection',
+          '.*',
+          'a map projection of all properties ({.*}) is refused; name the properties you need',
+        );
       }
       const sub = computedSubscript(text);
-      if (sub) return refuse('subscript', sub, `a computed subscript (${sub}) may read a property by a computed name; use a literal index, a slice or n.key`);
+      if (sub)
+        return refuse(
+          'subscript',
+          sub,
+          `a computed subscript (${sub}) may read a property by a computed name; use a literal index, a slice or n.key`,
+        );
     }
   }
   return undefined;
@@ -214,19 +323,37 @@ export function checkPlan(facts: PlanFacts, expectedDatabase: string): Refusal |
  * details safe (the plan check is); it only refuses early what is never allowed.
  */
 export function checkText(text: string): Refusal | undefined {
-  if (/\bLOAD\s+CSV\b/i.test(text)) return refuse('text', 'LOAD CSV', 'LOAD CSV is refused: the console reads the graph only');
-  if (/\bUSING\s+PERIODIC\s+COMMIT\b/i.test(text)) return refuse('text', 'PERIODIC COMMIT', 'periodic commit is refused');
-  if (/\bIN\s+(\d+\s+CONCURRENT\s+)?TRANSACTIONS\b/i.test(text)) return refuse('text', 'IN TRANSACTIONS', 'CALL { } IN TRANSACTIONS is refused: the console runs in one read transaction');
-  if (/^\s*(EXPLAIN|PROFILE)\b/i.test(text)) return refuse('text', 'EXPLAIN/PROFILE', 'send the query without EXPLAIN or PROFILE');
+  if (/\bLOAD\s+CSV\b/i.test(text))
+    return refuse('text', 'LOAD CSV', 'LOAD CSV is refused: the console reads the graph only');
+  if (/\bUSING\s+PERIODIC\s+COMMIT\b/i.test(text))
+    return refuse('text', 'PERIODIC COMMIT', 'periodic commit is refused');
+  if (/\bIN\s+(\d+\s+CONCURRENT\s+)?TRANSACTIONS\b/i.test(text))
+    return refuse(
+      'text',
+      'IN TRANSACTIONS',
+      'CALL { } IN TRANSACTIONS is refused: the console runs in one read transaction',
+    );
+  if (/^\s*(EXPLAIN|PROFILE)\b/i.test(text))
+    return refuse('text', 'EXPLAIN/PROFILE', 'send the query without EXPLAIN or PROFILE');
   return undefined;
 }
 
 /** Whether a value from the driver is, or holds, a node, relationship or path. */
 export function holdsEntity(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
-  if (isNode(value) || isRelationship(value) || isUnboundRelationship(value) || isPath(value) || isPathSegment(value)) return true;
+  if (isNode(value) || isRelationship(value) || isUnboundRelationship(value) || isPath(value) || isPathSegment(value))
+    return true;
   if (Array.isArray(value)) return value.some(holdsEntity);
-  if (isInt(value) || isDate(value) || isDateTime(value) || isLocalDateTime(value) || isTime(value) || isLocalTime(value) || isDuration(value)) return false;
+  if (
+    isInt(value) ||
+    isDate(value) ||
+    isDateTime(value) ||
+    isLocalDateTime(value) ||
+    isTime(value) ||
+    isLocalTime(value) ||
+    isDuration(value)
+  )
+    return false;
   return Object.values(value).some(holdsEntity);
 }
 
@@ -234,7 +361,11 @@ export function holdsEntity(value: unknown): boolean {
 export function checkRows(rows: unknown[][]): Refusal | undefined {
   for (const row of rows) {
     if (row.some(holdsEntity)) {
-      return refuse('value', 'node, relationship or path', 'the answer holds whole nodes, relationships or paths; return their properties by name instead (e.g. n.uln)');
+      return refuse(
+        'value',
+        'node, relationship or path',
+        'the answer holds whole nodes, relationships or paths; return their properties by name instead (e.g. n.uln)',
+      );
     }
   }
   return undefined;
@@ -246,7 +377,15 @@ export function toJson(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   if (typeof value !== 'object') return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
   if (isInt(value)) return (value as { toNumber(): number }).toNumber();
-  if (isDate(value) || isDateTime(value) || isLocalDateTime(value) || isTime(value) || isLocalTime(value) || isDuration(value)) return String(value);
+  if (
+    isDate(value) ||
+    isDateTime(value) ||
+    isLocalDateTime(value) ||
+    isTime(value) ||
+    isLocalTime(value) ||
+    isDuration(value)
+  )
+    return String(value);
   if (Array.isArray(value)) return value.map(toJson);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = toJson(v);
@@ -268,7 +407,11 @@ export function maskLiterals(text: string): string {
 export function syntaxMessage(message: string, prefix: string): string {
   const shift = prefix.length;
   return message
-    .replace(/\(line 1, column (\d+) \(offset: (\d+)\)\)/, (_, col: string, off: string) => `(line 1, column ${Math.max(1, Number(col) - shift)} (offset: ${Math.max(0, Number(off) - shift)}))`)
+    .replace(
+      /\(line 1, column (\d+) \(offset: (\d+)\)\)/,
+      (_, col: string, off: string) =>
+        `(line 1, column ${Math.max(1, Number(col) - shift)} (offset: ${Math.max(0, Number(off) - shift)}))`,
+    )
     .replace(new RegExp(`"${escapeRe(prefix)}`), '"')
     .replace(/\n( *)\^/, (_, spaces: string) => `\n${spaces.slice(Math.min(shift, spaces.length))}^`)
     .trim();

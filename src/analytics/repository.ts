@@ -48,8 +48,17 @@ export interface RawAnswer {
  * maxRows + 1 records (the extra one only says "truncated"); the transaction is rolled
  * back, never committed.
  */
-export async function runQuery(driver: Driver, database: string, text: string, limits: { timeoutMs: number; maxRows: number }): Promise<RawAnswer> {
-  const session = driver.session({ database, defaultAccessMode: neo4j.session.READ, fetchSize: Math.min(limits.maxRows + 1, 1000) });
+export async function runQuery(
+  driver: Driver,
+  database: string,
+  text: string,
+  limits: { timeoutMs: number; maxRows: number },
+): Promise<RawAnswer> {
+  const session = driver.session({
+    database,
+    defaultAccessMode: neo4j.session.READ,
+    fetchSize: Math.min(limits.maxRows + 1, 1000),
+  });
   try {
     const tx = session.beginTransaction({ timeout: limits.timeoutMs });
     try {

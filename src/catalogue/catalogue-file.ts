@@ -117,9 +117,7 @@ export interface CatalogueError {
   message: string;
 }
 
-export type ParseCatalogueResult =
-  | { ok: true; catalogue: Catalogue }
-  | { ok: false; errors: CatalogueError[] };
+export type ParseCatalogueResult = { ok: true; catalogue: Catalogue } | { ok: false; errors: CatalogueError[] };
 
 export type CatalogueLimits = { -readonly [K in keyof typeof CATALOGUE_LIMITS]: number };
 
@@ -456,7 +454,11 @@ export function parseCatalogue(input: unknown, options: ParseCatalogueOptions = 
     let json = input;
     if (typeof input === 'string') {
       if (input.length > checker.lim.maxTextLength) {
-        checker.errors.add('', 'too-large', `the file is ${input.length} characters long; at most ${checker.lim.maxTextLength}`);
+        checker.errors.add(
+          '',
+          'too-large',
+          `the file is ${input.length} characters long; at most ${checker.lim.maxTextLength}`,
+        );
         throw STOP;
       }
       try {
@@ -512,8 +514,7 @@ function checkUnits(ch: Checker, root: Obj): Unit[] {
     const path = `units[${i}]`;
     const entry = raw[i];
     const rawUrn = isObj(entry) ? entry.urn : undefined;
-    const who =
-      typeof rawUrn === 'string' && URN_PATTERN.test(rawUrn) ? `unit ${rawUrn}` : `unit at units[${i}]`;
+    const who = typeof rawUrn === 'string' && URN_PATTERN.test(rawUrn) ? `unit ${rawUrn}` : `unit at units[${i}]`;
     const obj = ch.object(entry, path, who, UNIT_KEYS);
     if (!obj) continue;
     const urn = ch.pattern(obj, 'urn', path, who, URN_PATTERN, 'bad-urn', 'a URN like J/617/2480');
@@ -627,7 +628,15 @@ function checkQualification(
   }
   const title = ch.text(obj, 'title', path, who, ch.lim.maxTitleLength);
   const level = ch.level(obj, 'level', path, who);
-  const aoUkprn = ch.pattern(obj, 'aoUkprn', path, who, UKPRN_PATTERN, 'bad-ukprn', 'a UKPRN (8 digits starting with 1)');
+  const aoUkprn = ch.pattern(
+    obj,
+    'aoUkprn',
+    path,
+    who,
+    UKPRN_PATTERN,
+    'bad-ukprn',
+    'a UKPRN (8 digits starting with 1)',
+  );
   const start = ch.date(obj, 'operationalStart', path, who, true);
   const end = ch.date(obj, 'operationalEnd', path, who, false);
   if (start !== undefined && end !== undefined && start > end) {
@@ -806,7 +815,16 @@ function checkQualification(
     }
   }
 
-  const validityYears = ch.integer(obj, 'validityYears', path, who, 1, ch.lim.maxValidityYears, 'bad-validity-years', false);
+  const validityYears = ch.integer(
+    obj,
+    'validityYears',
+    path,
+    who,
+    1,
+    ch.lim.maxValidityYears,
+    'bad-validity-years',
+    false,
+  );
 
   if (ch.errors.count > errorsBefore) return undefined;
   const groups = infos.map((x) => x.group!);
@@ -836,7 +854,14 @@ function checkGroup(
   g: number,
   groupIds: Map<string, number>,
 ): GroupInfo {
-  const info: GroupInfo = { group: undefined, id: undefined, mandatory: undefined, urns: [], certain: false, maxCountable: 0 };
+  const info: GroupInfo = {
+    group: undefined,
+    id: undefined,
+    mandatory: undefined,
+    urns: [],
+    certain: false,
+    maxCountable: 0,
+  };
   const rawId = isObj(entry) ? entry.id : undefined;
   const who =
     typeof rawId === 'string' && rawId.trim() !== '' && rawId.length <= ch.lim.maxGroupIdLength
@@ -850,7 +875,11 @@ function checkGroup(
   if (id !== undefined) {
     const first = groupIds.get(id);
     if (first !== undefined) {
-      ch.errors.add(at(path, 'id'), 'duplicate-group', `${qualWho}: group id "${id}" is used twice (first at groups[${first}])`);
+      ch.errors.add(
+        at(path, 'id'),
+        'duplicate-group',
+        `${qualWho}: group id "${id}" is used twice (first at groups[${first}])`,
+      );
     } else {
       groupIds.set(id, g);
     }
@@ -861,7 +890,11 @@ function checkGroup(
   if (obj.mandatory === undefined) {
     ch.errors.add(at(path, 'mandatory'), 'missing-field', `${who}: "mandatory" is required (true or false)`);
   } else if (typeof obj.mandatory !== 'boolean') {
-    ch.errors.add(at(path, 'mandatory'), 'wrong-type', `${who}: "mandatory" must be true or false, found ${describe(obj.mandatory)}`);
+    ch.errors.add(
+      at(path, 'mandatory'),
+      'wrong-type',
+      `${who}: "mandatory" must be true or false, found ${describe(obj.mandatory)}`,
+    );
   } else {
     mandatory = obj.mandatory;
   }
@@ -947,7 +980,8 @@ function checkGroup(
         );
       }
       if (minCredits !== undefined && minCredits > reach.bestCredits) {
-        const capNote = maxUnits !== undefined && maxUnits < credits.length ? ` within its limit of ${maxUnits} units` : '';
+        const capNote =
+          maxUnits !== undefined && maxUnits < credits.length ? ` within its limit of ${maxUnits} units` : '';
         ch.errors.add(
           at(path, 'minCredits'),
           'group-min-unreachable',

@@ -37,10 +37,30 @@ export const DEFAULT_QUALIFICATION_COUNT = 10_000;
 
 /** Invented UKPRNs (8 digits starting with 1) for made-up awarding organisations. */
 export const DEFAULT_AOS: readonly string[] = [
-  '10000418', '10001736', '10002952', '10004471', '10005389', '10006620',
-  '10007304', '10008815', '10010267', '10011543', '10012908', '10014172',
-  '10015536', '10016847', '10018093', '10019360', '10020714', '10021985',
-  '10023241', '10024678', '10025907', '10027153', '10028469', '10029730',
+  '10000418',
+  '10001736',
+  '10002952',
+  '10004471',
+  '10005389',
+  '10006620',
+  '10007304',
+  '10008815',
+  '10010267',
+  '10011543',
+  '10012908',
+  '10014172',
+  '10015536',
+  '10016847',
+  '10018093',
+  '10019360',
+  '10020714',
+  '10021985',
+  '10023241',
+  '10024678',
+  '10025907',
+  '10027153',
+  '10028469',
+  '10029730',
 ];
 
 /** mulberry32: a small, fast 32-bit PRNG; good enough for test data. */
@@ -116,81 +136,233 @@ interface Sector {
 const SECTORS: Sector[] = [
   {
     areas: ['Food Safety', 'Professional Cookery', 'Food and Beverage Service', 'Hospitality Supervision'],
-    topics: ['food hygiene', 'kitchen equipment', 'food storage', 'allergen control', 'menu planning', 'pastry work',
-      'cooking vegetables', 'fish and shellfish', 'meat and poultry', 'beverage service', 'front of house service', 'HACCP procedures'],
+    topics: [
+      'food hygiene',
+      'kitchen equipment',
+      'food storage',
+      'allergen control',
+      'menu planning',
+      'pastry work',
+      'cooking vegetables',
+      'fish and shellfish',
+      'meat and poultry',
+      'beverage service',
+      'front of house service',
+      'HACCP procedures',
+    ],
   },
   {
     areas: ['Health and Social Care', 'Adult Care', 'Dementia Care', 'Care Leadership'],
-    topics: ['safeguarding adults', 'duty of care', 'person-centred care', 'infection control', 'medication handling',
-      'dementia awareness', 'end of life care', 'moving and positioning', 'nutrition and hydration', 'mental health awareness'],
+    topics: [
+      'safeguarding adults',
+      'duty of care',
+      'person-centred care',
+      'infection control',
+      'medication handling',
+      'dementia awareness',
+      'end of life care',
+      'moving and positioning',
+      'nutrition and hydration',
+      'mental health awareness',
+    ],
   },
   {
     areas: ['Business Administration', 'Team Leading', 'Management', 'Project Management'],
-    topics: ['business documents', 'office procedures', 'team leadership', 'meeting organisation', 'budget control',
-      'project planning', 'change management', 'performance review', 'records management', 'business communication'],
+    topics: [
+      'business documents',
+      'office procedures',
+      'team leadership',
+      'meeting organisation',
+      'budget control',
+      'project planning',
+      'change management',
+      'performance review',
+      'records management',
+      'business communication',
+    ],
   },
   {
     areas: ['Customer Service', 'Retail Skills', 'Contact Centre Operations', 'Sales'],
-    topics: ['customer service', 'customer complaints', 'stock control', 'visual merchandising', 'telephone handling',
-      'sales techniques', 'product knowledge', 'payment handling', 'customer feedback', 'service improvement'],
+    topics: [
+      'customer service',
+      'customer complaints',
+      'stock control',
+      'visual merchandising',
+      'telephone handling',
+      'sales techniques',
+      'product knowledge',
+      'payment handling',
+      'customer feedback',
+      'service improvement',
+    ],
   },
   {
     areas: ['Information Technology', 'Software Development', 'IT User Skills', 'Digital Marketing'],
-    topics: ['spreadsheet software', 'word processing', 'database design', 'web development', 'network security',
-      'programming principles', 'software testing', 'IT troubleshooting', 'social media marketing', 'data analysis'],
+    topics: [
+      'spreadsheet software',
+      'word processing',
+      'database design',
+      'web development',
+      'network security',
+      'programming principles',
+      'software testing',
+      'IT troubleshooting',
+      'social media marketing',
+      'data analysis',
+    ],
   },
   {
     areas: ['Construction', 'Bricklaying', 'Carpentry and Joinery', 'Site Supervision'],
-    topics: ['construction site safety', 'brickwork', 'timber frame construction', 'roof structures', 'setting out',
-      'scaffolding awareness', 'building regulations', 'site surveys', 'plastering', 'ground works'],
+    topics: [
+      'construction site safety',
+      'brickwork',
+      'timber frame construction',
+      'roof structures',
+      'setting out',
+      'scaffolding awareness',
+      'building regulations',
+      'site surveys',
+      'plastering',
+      'ground works',
+    ],
   },
   {
     areas: ['Electrical Installation', 'Engineering Maintenance', 'Mechanical Engineering', 'Welding'],
-    topics: ['electrical principles', 'wiring systems', 'inspection and testing', 'engineering drawings', 'hand tools',
-      'hydraulic systems', 'pneumatic systems', 'fault diagnosis', 'welding processes', 'machining'],
+    topics: [
+      'electrical principles',
+      'wiring systems',
+      'inspection and testing',
+      'engineering drawings',
+      'hand tools',
+      'hydraulic systems',
+      'pneumatic systems',
+      'fault diagnosis',
+      'welding processes',
+      'machining',
+    ],
   },
   {
     areas: ['Early Years Education', 'Supporting Teaching and Learning', 'Education and Training', 'Youth Work'],
-    topics: ['child development', 'play and learning', 'safeguarding children', 'special educational needs',
-      'classroom support', 'assessment practice', 'lesson planning', 'inclusive teaching', 'behaviour support', 'working with parents'],
+    topics: [
+      'child development',
+      'play and learning',
+      'safeguarding children',
+      'special educational needs',
+      'classroom support',
+      'assessment practice',
+      'lesson planning',
+      'inclusive teaching',
+      'behaviour support',
+      'working with parents',
+    ],
   },
   {
     areas: ['Hairdressing', 'Beauty Therapy', 'Nail Services', 'Barbering'],
-    topics: ['hair cutting', 'hair colouring', 'shampoo and conditioning', 'facial treatments', 'nail art',
-      'make-up application', 'salon hygiene', 'client consultation', 'waxing techniques', 'barbering techniques'],
+    topics: [
+      'hair cutting',
+      'hair colouring',
+      'shampoo and conditioning',
+      'facial treatments',
+      'nail art',
+      'make-up application',
+      'salon hygiene',
+      'client consultation',
+      'waxing techniques',
+      'barbering techniques',
+    ],
   },
   {
     areas: ['Sport and Fitness', 'Personal Training', 'Outdoor Activity Leadership', 'Exercise and Health'],
-    topics: ['anatomy and physiology', 'fitness instruction', 'exercise programming', 'sports coaching', 'nutrition for sport',
-      'first aid in sport', 'outdoor leadership', 'injury prevention', 'gym induction', 'health screening'],
+    topics: [
+      'anatomy and physiology',
+      'fitness instruction',
+      'exercise programming',
+      'sports coaching',
+      'nutrition for sport',
+      'first aid in sport',
+      'outdoor leadership',
+      'injury prevention',
+      'gym induction',
+      'health screening',
+    ],
   },
   {
     areas: ['Warehousing and Storage', 'Logistics Operations', 'Driving Goods Vehicles', 'Supply Chain Management'],
-    topics: ['forklift operation', 'goods receipt', 'order picking', 'route planning', 'vehicle checks',
-      'dangerous goods', 'inventory control', 'supply chain planning', 'loading and securing', 'transport law'],
+    topics: [
+      'forklift operation',
+      'goods receipt',
+      'order picking',
+      'route planning',
+      'vehicle checks',
+      'dangerous goods',
+      'inventory control',
+      'supply chain planning',
+      'loading and securing',
+      'transport law',
+    ],
   },
   {
     areas: ['Horticulture', 'Agriculture', 'Animal Care', 'Land-based Operations'],
-    topics: ['plant propagation', 'soil science', 'crop production', 'livestock husbandry', 'animal welfare',
-      'grounds maintenance', 'tractor operation', 'tree planting', 'pest control', 'animal feeding'],
+    topics: [
+      'plant propagation',
+      'soil science',
+      'crop production',
+      'livestock husbandry',
+      'animal welfare',
+      'grounds maintenance',
+      'tractor operation',
+      'tree planting',
+      'pest control',
+      'animal feeding',
+    ],
   },
   {
     areas: ['Creative Media', 'Art and Design', 'Music Technology', 'Photography'],
-    topics: ['digital imaging', 'video editing', 'sound recording', 'graphic design', 'drawing techniques',
-      'photographic lighting', 'media law', 'storyboarding', 'music sequencing', 'portfolio preparation'],
+    topics: [
+      'digital imaging',
+      'video editing',
+      'sound recording',
+      'graphic design',
+      'drawing techniques',
+      'photographic lighting',
+      'media law',
+      'storyboarding',
+      'music sequencing',
+      'portfolio preparation',
+    ],
   },
   {
     areas: ['Accounting', 'Bookkeeping', 'Financial Services', 'Payroll'],
-    topics: ['double-entry bookkeeping', 'bank reconciliation', 'payroll processing', 'VAT returns', 'management accounts',
-      'financial statements', 'credit control', 'cost accounting', 'financial regulation', 'audit principles'],
+    topics: [
+      'double-entry bookkeeping',
+      'bank reconciliation',
+      'payroll processing',
+      'VAT returns',
+      'management accounts',
+      'financial statements',
+      'credit control',
+      'cost accounting',
+      'financial regulation',
+      'audit principles',
+    ],
   },
 ];
 
 /** Units of this sector appear in qualifications of every sector. */
 const COMMON: Sector = {
   areas: ['Employability', 'Personal Development'],
-  topics: ['health and safety at work', 'equality and diversity', 'working in a team', 'personal effectiveness',
-    'communication skills', 'problem solving', 'numeracy at work', 'preparing for work', 'first aid at work', 'environmental awareness'],
+  topics: [
+    'health and safety at work',
+    'equality and diversity',
+    'working in a team',
+    'personal effectiveness',
+    'communication skills',
+    'problem solving',
+    'numeracy at work',
+    'preparing for work',
+    'first aid at work',
+    'environmental awareness',
+  ],
 };
 
 const ALL_SECTORS = [...SECTORS, COMMON];
@@ -242,9 +414,15 @@ function checkCount(name: string, value: number | undefined, fallback: number, m
 
 /** Build a seeded catalogue. Throws RangeError only for impossible options. */
 export function generateCatalogue(opts: GenerateCatalogueOptions): Catalogue {
-  if (typeof opts.seed !== 'number' || !Number.isFinite(opts.seed)) throw new RangeError('seed must be a finite number');
+  if (typeof opts.seed !== 'number' || !Number.isFinite(opts.seed))
+    throw new RangeError('seed must be a finite number');
   const unitCount = checkCount('units', opts.units, DEFAULT_UNIT_COUNT, CATALOGUE_LIMITS.maxUnits);
-  const qualCount = checkCount('qualifications', opts.qualifications, DEFAULT_QUALIFICATION_COUNT, CATALOGUE_LIMITS.maxQualifications);
+  const qualCount = checkCount(
+    'qualifications',
+    opts.qualifications,
+    DEFAULT_QUALIFICATION_COUNT,
+    CATALOGUE_LIMITS.maxQualifications,
+  );
   const aos = opts.aos ?? DEFAULT_AOS;
   if (aos.length === 0) throw new RangeError('aos must name at least one awarding organisation');
   for (const ao of aos) if (!UKPRN_PATTERN.test(ao)) throw new RangeError(`not a UKPRN: ${ao}`);
@@ -344,7 +522,13 @@ interface Draft {
   members: number[];
 }
 
-function makeQualification(rnd: Random, drawer: UnitDrawer, units: Unit[], qan: string, aos: readonly string[]): Qualification {
+function makeQualification(
+  rnd: Random,
+  drawer: UnitDrawer,
+  units: Unit[],
+  qan: string,
+  aos: readonly string[],
+): Qualification {
   const rank = rnd.weighted(QUAL_LEVEL_WEIGHTS);
   const sectorIndex = rnd.int(0, SECTORS.length - 1);
   const sizeRoll = rnd.float();
@@ -382,7 +566,12 @@ function makeQualification(rnd: Random, drawer: UnitDrawer, units: Unit[], qan: 
   let total = mandatoryCredits;
   const optionalWithMinimum: Draft[] = [];
   if (remaining > 0) {
-    let k = plannedSize === 'Award' ? 1 : plannedSize === 'Certificate' ? rnd.int(1, 2) : 1 + Math.floor(remaining / 50) + rnd.int(0, 1);
+    let k =
+      plannedSize === 'Award'
+        ? 1
+        : plannedSize === 'Certificate'
+          ? rnd.int(1, 2)
+          : 1 + Math.floor(remaining / 50) + rnd.int(0, 1);
     k = Math.max(1, Math.min(k, 6, remaining));
     const shares = splitInto(rnd, remaining, k);
     for (const share of shares) {
@@ -405,7 +594,12 @@ function makeQualification(rnd: Random, drawer: UnitDrawer, units: Unit[], qan: 
       members.push(u);
     }
     if (members.length > 0) {
-      const group: RuleGroup = { id: nextId(), title: 'Further optional units', mandatory: false, units: members.map((u) => units[u].urn) };
+      const group: RuleGroup = {
+        id: nextId(),
+        title: 'Further optional units',
+        mandatory: false,
+        units: members.map((u) => units[u].urn),
+      };
       if (rnd.chance(0.5)) {
         group.maxCredits = rnd.int(3, 15);
         group.title = `Further optional units (up to ${group.maxCredits} credits)`;
@@ -543,7 +737,11 @@ function makeOptionalGroup(
   const fewest = rnd.int(3, 8);
   const members: number[] = [];
   let sum = 0;
-  for (let attempt = 0; attempt < 400 && (sum < want || members.length < fewest) && members.length < maxMembers; attempt++) {
+  for (
+    let attempt = 0;
+    attempt < 400 && (sum < want || members.length < fewest) && members.length < maxMembers;
+    attempt++
+  ) {
     const u = drawer.draw(sector, rank);
     if (used.has(u)) continue;
     used.add(u);

@@ -26,12 +26,21 @@ export interface LoadFileOptions extends LoadOptions {
 }
 
 /** Measure the file before reading it, so that an oversized file is never read into memory. */
-async function readBounded(file: string, maxBytes: number): Promise<{ text: string } | { problem: CatalogueFileProblem }> {
+async function readBounded(
+  file: string,
+  maxBytes: number,
+): Promise<{ text: string } | { problem: CatalogueFileProblem }> {
   let handle;
   try {
     handle = await open(file, 'r');
   } catch (err) {
-    return { problem: { path: '', code: 'unreadable-file', message: `cannot open ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
+    return {
+      problem: {
+        path: '',
+        code: 'unreadable-file',
+        message: `cannot open ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      },
+    };
   }
   try {
     const info = await handle.stat();
@@ -39,7 +48,11 @@ async function readBounded(file: string, maxBytes: number): Promise<{ text: stri
       return { problem: { path: '', code: 'unreadable-file', message: `${file} is not a regular file` } };
     }
     const tooLarge = (size: number): { problem: CatalogueFileProblem } => ({
-      problem: { path: '', code: 'too-large', message: `the file is ${size} bytes long; at most ${maxBytes} bytes are read` },
+      problem: {
+        path: '',
+        code: 'too-large',
+        message: `the file is ${size} bytes long; at most ${maxBytes} bytes are read`,
+      },
     });
     if (info.size > maxBytes) return tooLarge(info.size);
     const buffer = await handle.readFile();
@@ -52,7 +65,9 @@ async function readBounded(file: string, maxBytes: number): Promise<{ text: stri
       return { problem: { path: '', code: 'invalid-json', message: 'the file is not UTF-8 text' } };
     }
   } catch (err) {
-    return { problem: { path: '', code: 'unreadable-file', message: `cannot read ${file}: ${(err as Error).message}` } };
+    return {
+      problem: { path: '', code: 'unreadable-file', message: `cannot read ${file}: ${(err as Error).message}` },
+    };
   } finally {
     await handle.close();
   }
@@ -63,7 +78,11 @@ async function readBounded(file: string, maxBytes: number): Promise<{ text: stri
  * come back as `{ ok: false, errors }` and leave the graph untouched; a failure of the
  * database itself is thrown (a chunked load can then simply be run again).
  */
-export async function loadCatalogueFile(graph: Graph, file: string, opts: LoadFileOptions = {}): Promise<LoadFileResult> {
+export async function loadCatalogueFile(
+  graph: Graph,
+  file: string,
+  opts: LoadFileOptions = {},
+): Promise<LoadFileResult> {
   const maxBytes = opts.maxBytes ?? MAX_CATALOGUE_FILE_BYTES;
   const read = await readBounded(file, maxBytes);
   if ('problem' in read) return { ok: false, errors: [read.problem] };
@@ -88,7 +107,8 @@ export function describeProgress(p: LoadProgress): string {
 
 /** A load report as a few lines for people. */
 export function describeReport(r: LoadReport): string[] {
-  const c = (x: { created: number; updated: number; unchanged: number }) => `${x.created} created, ${x.updated} updated, ${x.unchanged} unchanged`;
+  const c = (x: { created: number; updated: number; unchanged: number }) =>
+    `${x.created} created, ${x.updated} updated, ${x.unchanged} unchanged`;
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   return [
     `units:               ${c(r.units)}`,
@@ -107,11 +127,24 @@ const PRINTED_PROBLEMS = 50;
  * For the `plr` command line: load a file, printing progress and the outcome. Returns the
  * exit status: 0 loaded, 1 the file was refused (nothing stored).
  */
-export async function runCatalogueLoad(graph: Graph, file: string, print: (line: string) => void = console.log, opts: LoadFileOptions = {}): Promise<number> {
+export async function runCatalogueLoad(
+  graph: Graph,
+  file: string,
+  print: (line: string) => void = console.log,
+  opts: LoadFileOptions = {},
+): Promise<number> {
   print(`loading catalogue ${file}`);
-  const result = await loadCatalogueFile(graph, file, { ...opts, onProgress: (p) => { print(describeProgress(p)); opts.onProgress?.(p); } });
+  const result = await loadCatalogueFile(graph, file, {
+    ...opts,
+    onProgress: (p) => {
+      print(describeProgress(p));
+      opts.onProgress?.(p);
+    },
+  });
   if (!result.ok) {
-    print(`the catalogue was refused, nothing was stored: ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}`);
+    print(
+      `the catalogue was refused, nothing was stored: ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}`,
+    );
     for (const e of result.errors.slice(0, PRINTED_PROBLEMS)) print(`  ${e.path || '(file)'} [${e.code}] ${e.message}`);
     if (result.errors.length > PRINTED_PROBLEMS) print(`  ... and ${result.errors.length - PRINTED_PROBLEMS} more`);
     return 1;

@@ -77,7 +77,9 @@ export interface LoadReport {
 /** Thrown by loadCatalogue when the catalogue does not pass parseCatalogue; nothing was written. */
 export class InvalidCatalogueError extends Error {
   constructor(readonly errors: CatalogueError[]) {
-    super(`the catalogue is not valid (${errors.length} problem${errors.length === 1 ? '' : 's'}): ${errors[0]?.message ?? ''}`);
+    super(
+      `the catalogue is not valid (${errors.length} problem${errors.length === 1 ? '' : 's'}): ${errors[0]?.message ?? ''}`,
+    );
     this.name = 'InvalidCatalogueError';
   }
 }
@@ -106,7 +108,16 @@ export function qualificationHash(q: Qualification): string {
     q.totalCredits,
     q.minCreditsAtLevel ? [q.minCreditsAtLevel.level, q.minCreditsAtLevel.credits] : null,
     q.validityYears ?? null,
-    q.groups.map((g) => [g.id, g.title, g.mandatory, g.minCredits ?? null, g.maxCredits ?? null, g.minUnits ?? null, g.maxUnits ?? null, g.units]),
+    q.groups.map((g) => [
+      g.id,
+      g.title,
+      g.mandatory,
+      g.minCredits ?? null,
+      g.maxCredits ?? null,
+      g.minUnits ?? null,
+      g.maxUnits ?? null,
+      g.units,
+    ]),
     q.barred,
     q.equivalences.map((e) => [e.from, e.to]),
     q.exemptions.map((e) => [e.name, e.group, e.credits]),
@@ -118,7 +129,14 @@ const barredKey = (qan: string, position: number) => `${qan}#barred-${position}`
 const exemptionKey = (qan: string, name: string) => `${qan}#${name}`;
 
 function unitRow(u: Unit) {
-  return { urn: u.urn, title: u.title, level: u.level, levelRank: levelRank(u.level), credit: u.credit, hash: unitHash(u) };
+  return {
+    urn: u.urn,
+    title: u.title,
+    level: u.level,
+    levelRank: levelRank(u.level),
+    credit: u.credit,
+    hash: unitHash(u),
+  };
 }
 
 /** How many rows a qualification adds to the write statements: its weight in a chunk. */
@@ -141,7 +159,11 @@ interface QualificationRows {
 
 function qualificationRows(items: { q: Qualification; hash: string }[]): QualificationRows {
   const out: QualificationRows = {
-    qualifications: [], groups: [], barred: [], exemptions: [], equivalences: [],
+    qualifications: [],
+    groups: [],
+    barred: [],
+    exemptions: [],
+    equivalences: [],
     expect: { included: 0, barred: 0, exemptions: 0, equivalences: 0 },
   };
   for (const { q, hash } of items) {
@@ -182,7 +204,13 @@ function qualificationRows(items: { q: Qualification; hash: string }[]): Qualifi
       out.expect.barred += units.length;
     });
     q.exemptions.forEach((e, position) => {
-      out.exemptions.push({ key: exemptionKey(q.qan, e.name), groupKey: groupKey(q.qan, e.group), name: e.name, credits: e.credits, position });
+      out.exemptions.push({
+        key: exemptionKey(q.qan, e.name),
+        groupKey: groupKey(q.qan, e.group),
+        name: e.name,
+        credits: e.credits,
+        position,
+      });
     });
     out.expect.exemptions += q.exemptions.length;
     q.equivalences.forEach((e, position) => {
@@ -212,7 +240,9 @@ function unitStep(units: Unit[]): Step {
     phase: 'units',
     size: units.length,
     async run(tx) {
-      const [r] = await tx.run<{ written: number; updated: number }>('catalogue/upsert-units', { rows: units.map(unitRow) });
+      const [r] = await tx.run<{ written: number; updated: number }>('catalogue/upsert-units', {
+        rows: units.map(unitRow),
+      });
       const written = r?.written ?? 0;
       const updated = r?.updated ?? 0;
       return { units: { created: written - updated, updated, unchanged: units.length - written } };
@@ -238,7 +268,9 @@ function qualificationStep(chunk: Qualification[]): Step {
     size: chunk.length,
     async run(tx) {
       const stored = new Map<string, string | null>();
-      for (const r of await tx.run<{ qan: string; hash: string | null }>('catalogue/qualification-hashes', { qans: chunk.map((q) => q.qan) })) {
+      for (const r of await tx.run<{ qan: string; hash: string | null }>('catalogue/qualification-hashes', {
+        qans: chunk.map((q) => q.qan),
+      })) {
         stored.set(r.qan, r.hash);
       }
       const changed: { q: Qualification; hash: string }[] = [];
@@ -249,7 +281,11 @@ function qualificationStep(chunk: Qualification[]): Step {
         changed.push({ q, hash });
         if (stored.has(q.qan)) replaced.push(q.qan);
       }
-      const counts: LoadCounts = { created: changed.length - replaced.length, updated: replaced.length, unchanged: chunk.length - changed.length };
+      const counts: LoadCounts = {
+        created: changed.length - replaced.length,
+        updated: replaced.length,
+        unchanged: chunk.length - changed.length,
+      };
       if (changed.length === 0) return { qualifications: counts };
 
       if (replaced.length > 0) await tx.run('catalogue/clear-qualification-rules', { qans: replaced });
@@ -257,14 +293,29 @@ function qualificationStep(chunk: Qualification[]): Step {
       await tx.run('catalogue/upsert-qualifications', { rows: rows.qualifications });
       const check = (what: string, got: number, wanted: number) => {
         // A mismatch means a referenced unit or group was not found: fail, and roll back.
-        if (got !== wanted) throw new Error(`catalogue load: wrote ${got} ${what} where ${wanted} were expected; nothing of this chunk was kept`);
+        if (got !== wanted)
+          throw new Error(
+            `catalogue load: wrote ${got} ${what} where ${wanted} were expected; nothing of this chunk was kept`,
+          );
       };
-      check('group memberships', one(await tx.run('catalogue/create-groups', { rows: rows.groups }), 'included'), rows.expect.included);
+      check(
+        'group memberships',
+        one(await tx.run('catalogue/create-groups', { rows: rows.groups }), 'included'),
+        rows.expect.included,
+      );
       if (rows.barred.length > 0) {
-        check('barred-set memberships', one(await tx.run('catalogue/create-barred-sets', { rows: rows.barred }), 'barred'), rows.expect.barred);
+        check(
+          'barred-set memberships',
+          one(await tx.run('catalogue/create-barred-sets', { rows: rows.barred }), 'barred'),
+          rows.expect.barred,
+        );
       }
       if (rows.exemptions.length > 0) {
-        check('exemptions', one(await tx.run('catalogue/create-exemptions', { rows: rows.exemptions }), 'created'), rows.expect.exemptions);
+        check(
+          'exemptions',
+          one(await tx.run('catalogue/create-exemptions', { rows: rows.exemptions }), 'created'),
+          rows.expect.exemptions,
+        );
       }
       if (rows.equivalences.length > 0) {
         check(
@@ -358,12 +409,19 @@ export async function loadCatalogue(graph: Graph, catalogue: Catalogue, opts: Lo
     ...chunks(c.equivalences, chunkSize).map(equivalenceStep),
     ...qualificationChunks(c.qualifications, chunkSize).map(qualificationStep),
   ];
-  const totals: Record<LoadPhase, number> = { units: c.units.length, equivalences: c.equivalences.length, qualifications: c.qualifications.length };
+  const totals: Record<LoadPhase, number> = {
+    units: c.units.length,
+    equivalences: c.equivalences.length,
+    qualifications: c.qualifications.length,
+  };
   let weight = c.units.length + c.equivalences.length;
   for (const q of c.qualifications) weight += qualificationWeight(q);
-  const mode = opts.transaction === 'single' || opts.transaction === 'chunked'
-    ? opts.transaction
-    : weight <= (opts.singleTransactionRows ?? DEFAULT_SINGLE_TRANSACTION_ROWS) ? 'single' : 'chunked';
+  const mode =
+    opts.transaction === 'single' || opts.transaction === 'chunked'
+      ? opts.transaction
+      : weight <= (opts.singleTransactionRows ?? DEFAULT_SINGLE_TRANSACTION_ROWS)
+        ? 'single'
+        : 'chunked';
 
   const report = emptyReport(mode);
   report.timings.validateMs = Math.round(validateMs);
@@ -420,13 +478,26 @@ type Positioned<T> = T & { position: number };
 /** The shape of a qualification's rules as the catalogue's read statements return it. */
 export interface RulesRow {
   qualification: {
-    qan: string; title: string; level: Level; totalCredits: number; operationalStart: string; operationalEnd: string | null;
-    validityYears: number | null; minLevel: Level | null; minLevelCredits: number | null;
+    qan: string;
+    title: string;
+    level: Level;
+    totalCredits: number;
+    operationalStart: string;
+    operationalEnd: string | null;
+    validityYears: number | null;
+    minLevel: Level | null;
+    minLevelCredits: number | null;
   };
   owners: string[];
   groups: Positioned<{
-    id: string; title: string; mandatory: boolean; minCredits: number | null; maxCredits: number | null;
-    minUnits: number | null; maxUnits: number | null; units: Positioned<{ urn: string }>[];
+    id: string;
+    title: string;
+    mandatory: boolean;
+    minCredits: number | null;
+    maxCredits: number | null;
+    minUnits: number | null;
+    maxUnits: number | null;
+    units: Positioned<{ urn: string }>[];
   }>[];
   barred: Positioned<{ units: Positioned<{ urn: string }>[] }>[];
   equivalences: Positioned<Equivalence>[];
@@ -440,7 +511,13 @@ interface QualificationRow extends RulesRow, Row {
 }
 
 interface CreditRow {
-  id: string; urn: string; credit: number; level: Level; awardDate: string; status: string; underChallenge: boolean | null;
+  id: string;
+  urn: string;
+  credit: number;
+  level: Level;
+  awardDate: string;
+  status: string;
+  underChallenge: boolean | null;
 }
 
 function toCredit(r: CreditRow): LearnerCredit {
@@ -484,7 +561,12 @@ export function rulesFromRow(row: RulesRow): QualificationRules {
     operationalStart: p.operationalStart,
     totalCredits: p.totalCredits,
     groups: inOrder(row.groups).map((g) => {
-      const group: RuleGroup = { id: g.id, title: g.title, mandatory: g.mandatory, units: inOrder(g.units).map((u) => u.urn) };
+      const group: RuleGroup = {
+        id: g.id,
+        title: g.title,
+        mandatory: g.mandatory,
+        units: inOrder(g.units).map((u) => u.urn),
+      };
       if (g.minCredits !== null) group.minCredits = g.minCredits;
       if (g.maxCredits !== null) group.maxCredits = g.maxCredits;
       if (g.minUnits !== null) group.minUnits = g.minUnits;
@@ -496,7 +578,8 @@ export function rulesFromRow(row: RulesRow): QualificationRules {
     exemptions: inOrder(row.exemptions).map((e) => ({ name: e.name, group: e.group, credits: e.credits })),
   };
   if (p.operationalEnd !== null) qualification.operationalEnd = p.operationalEnd;
-  if (p.minLevel !== null && p.minLevelCredits !== null) qualification.minCreditsAtLevel = { level: p.minLevel, credits: p.minLevelCredits };
+  if (p.minLevel !== null && p.minLevelCredits !== null)
+    qualification.minCreditsAtLevel = { level: p.minLevel, credits: p.minLevelCredits };
   if (p.validityYears !== null) qualification.validityYears = p.validityYears;
 
   const units = new Map<string, Unit>();
@@ -523,11 +606,23 @@ export function rulesFromRow(row: RulesRow): QualificationRules {
  * besides: the units it names, the global equivalences that can bring other units into it
  * (chains of up to MAX_EQUIVALENCE_STEPS), and with a learner their credits. One round trip.
  */
-export async function getQualificationRules(graph: Graph, qan: string, learner?: { uln: string; onlyAo: string | null }): Promise<QualificationRules | null> {
-  const [row] = await graph.read<QualificationRow>('catalogue/get-qualification', { qan, uln: learner?.uln ?? null, aoUkprn: learner?.onlyAo ?? null });
+export async function getQualificationRules(
+  graph: Graph,
+  qan: string,
+  learner?: { uln: string; onlyAo: string | null },
+): Promise<QualificationRules | null> {
+  const [row] = await graph.read<QualificationRow>('catalogue/get-qualification', {
+    qan,
+    uln: learner?.uln ?? null,
+    aoUkprn: learner?.onlyAo ?? null,
+  });
   if (!row) return null;
   const rules = rulesFromRow(row);
-  const credits = learner ? row.credits.map(toCredit).sort((a, b) => (a.awardDate === b.awardDate ? (a.id < b.id ? -1 : 1) : a.awardDate < b.awardDate ? -1 : 1)) : undefined;
+  const credits = learner
+    ? row.credits
+        .map(toCredit)
+        .sort((a, b) => (a.awardDate === b.awardDate ? (a.id < b.id ? -1 : 1) : a.awardDate < b.awardDate ? -1 : 1))
+    : undefined;
   return { ...rules, credits };
 }
 
@@ -552,10 +647,12 @@ export interface CreditTransferMatch {
  * QAN order. Chains of up to MAX_EQUIVALENCE_STEPS equivalences are followed.
  */
 export async function qualificationsContainingUnit(graph: Graph, urn: string): Promise<CreditTransferMatch[]> {
-  const rows = await graph.read<{ qan: string; title: string; level: Level; reached: { urn: string; steps: number; groups: string[] }[] }>(
-    'catalogue/qualifications-containing-unit',
-    { urn },
-  );
+  const rows = await graph.read<{
+    qan: string;
+    title: string;
+    level: Level;
+    reached: { urn: string; steps: number; groups: string[] }[];
+  }>('catalogue/qualifications-containing-unit', { urn });
   return rows.map((r) => ({
     qan: r.qan,
     title: r.title,
@@ -587,9 +684,13 @@ export interface ListQualificationsQuery {
 export const MAX_LIST_LIMIT = 1_000;
 
 /** A page of qualifications in QAN order with the number of all that match. */
-export async function listQualifications(graph: Graph, query: ListQualificationsQuery): Promise<{ total: number; items: QualificationSummary[] }> {
+export async function listQualifications(
+  graph: Graph,
+  query: ListQualificationsQuery,
+): Promise<{ total: number; items: QualificationSummary[] }> {
   const { limit, offset } = query;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) throw new RangeError(`limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
+    throw new RangeError(`limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`);
   if (!Number.isInteger(offset) || offset < 0) throw new RangeError('offset must be a whole number from 0');
   if (query.level !== undefined && !isLevel(query.level)) throw new RangeError(`not a level: ${String(query.level)}`);
   const text = query.text?.trim() ? query.text.trim() : null;
@@ -602,16 +703,18 @@ export async function listQualifications(graph: Graph, query: ListQualifications
   return {
     total: row?.total ?? 0,
     // Sorted here too: the order of a collected page is not something to rely on.
-    items: (row?.items ?? []).sort((a, b) => (a.qan < b.qan ? -1 : a.qan > b.qan ? 1 : 0)).map((q) => ({
-      qan: q.qan,
-      title: q.title,
-      level: q.level,
-      size: q.size,
-      totalCredits: q.totalCredits,
-      aoUkprn: q.aoUkprn ?? null,
-      operationalStart: q.operationalStart,
-      operationalEnd: q.operationalEnd ?? null,
-    })),
+    items: (row?.items ?? [])
+      .sort((a, b) => (a.qan < b.qan ? -1 : a.qan > b.qan ? 1 : 0))
+      .map((q) => ({
+        qan: q.qan,
+        title: q.title,
+        level: q.level,
+        size: q.size,
+        totalCredits: q.totalCredits,
+        aoUkprn: q.aoUkprn ?? null,
+        operationalStart: q.operationalStart,
+        operationalEnd: q.operationalEnd ?? null,
+      })),
   };
 }
 
@@ -651,7 +754,9 @@ export async function catalogueSnapshot(graph: Graph): Promise<CatalogueSnapshot
     content.push(`N ${labels} ${canonical(n.props)}`);
     ids.push(n.id);
   }
-  for (const r of await graph.read<{ type: string; id: string; from: string; to: string; props: unknown }>('catalogue/snapshot-relationships')) {
+  for (const r of await graph.read<{ type: string; id: string; from: string; to: string; props: unknown }>(
+    'catalogue/snapshot-relationships',
+  )) {
     counts[r.type] = (counts[r.type] ?? 0) + 1;
     content.push(`R ${r.type} ${JSON.stringify(r.from)} ${JSON.stringify(r.to)} ${canonical(r.props)}`);
     ids.push(r.id);
@@ -681,10 +786,26 @@ export interface CreditRecordRow {
 }
 
 /** The unit and a learner's records of credit for it, oldest award first; null when no such unit. */
-export async function creditRecords(graph: Graph, uln: string, urn: string, onlyAo: string | null = null): Promise<{ unit: Unit; records: CreditRecordRow[] } | null> {
-  const [row] = await graph.read<{ unit: unknown; records: CreditRecordRow[] }>('catalogue/credit-check', { uln, urn, aoUkprn: onlyAo });
+export async function creditRecords(
+  graph: Graph,
+  uln: string,
+  urn: string,
+  onlyAo: string | null = null,
+): Promise<{ unit: Unit; records: CreditRecordRow[] } | null> {
+  const [row] = await graph.read<{ unit: unknown; records: CreditRecordRow[] }>('catalogue/credit-check', {
+    uln,
+    urn,
+    aoUkprn: onlyAo,
+  });
   if (!row) return null;
-  const records = row.records.map((r) => ({ ...r, grade: r.grade ?? null, aoName: r.aoName ?? null, underChallenge: r.underChallenge === true }));
-  records.sort((a, b) => (a.awardDate === b.awardDate ? a.recordId.localeCompare(b.recordId) : a.awardDate < b.awardDate ? -1 : 1));
+  const records = row.records.map((r) => ({
+    ...r,
+    grade: r.grade ?? null,
+    aoName: r.aoName ?? null,
+    underChallenge: r.underChallenge === true,
+  }));
+  records.sort((a, b) =>
+    a.awardDate === b.awardDate ? a.recordId.localeCompare(b.recordId) : a.awardDate < b.awardDate ? -1 : 1,
+  );
   return { unit: toUnit(row.unit), records };
 }

@@ -46,13 +46,7 @@ export interface EvaluationInput {
 }
 
 export type ExclusionReason =
-  | 'withdrawn'
-  | 'after-date'
-  | 'expired'
-  | 'not-in-qualification'
-  | 'duplicate-unit'
-  | 'barred'
-  | 'unused';
+  'withdrawn' | 'after-date' | 'expired' | 'not-in-qualification' | 'duplicate-unit' | 'barred' | 'unused';
 
 export type UnmetRule = 'mandatory' | 'group-min-credits' | 'group-min-units' | 'total-credits' | 'level-credits';
 
@@ -260,7 +254,7 @@ export function transport(offers: Offer[], room: number[]): number {
     if (sink < 0) return total;
     // Bottleneck along the path, then push.
     let push = left[sink];
-    for (let g = sink; ; ) {
+    for (let g = sink; ;) {
       const i = groupFrom[g];
       push = Math.min(push, multi[i].credits[groupEdge[g]] - flow[i][groupEdge[g]]);
       if (itemFrom[i] === -1) {
@@ -272,7 +266,7 @@ export function transport(offers: Offer[], room: number[]): number {
     }
     left[sink] -= push;
     total += push;
-    for (let g = sink; ; ) {
+    for (let g = sink; ;) {
       const i = groupFrom[g];
       flow[i][groupEdge[g]] += push;
       if (itemFrom[i] === -1) {
@@ -348,7 +342,14 @@ export function evaluate(input: EvaluationInput): Evaluation {
     if (options.length === 0) return exclude(c, index, 'not-in-qualification');
     const unit = catalogue.get(c.urn);
     const level = unit ? unit.level : c.level;
-    const cand: Candidate = { credit: c, index, value: unit ? unit.credit : c.credit, level, rank: levelRank(level), options };
+    const cand: Candidate = {
+      credit: c,
+      index,
+      value: unit ? unit.credit : c.credit,
+      level,
+      rank: levelRank(level),
+      options,
+    };
     byUrn.set(c.urn, [...(byUrn.get(c.urn) ?? []), cand]);
   });
 
@@ -375,20 +376,18 @@ export function evaluate(input: EvaluationInput): Evaluation {
   // ---- 2. items and options ----
   const items: Item[] = [];
   for (const [ci, c] of candidates.entries()) {
-    const options = c.options.map(
-      (o): Option => ({
-        group: o.group,
-        countsAs: o.countsAs,
-        credit: c.value,
-        high: c.rank >= levelFloor,
-        unit: true,
-        exemption: false,
-        slots: [`u:${c.credit.urn}`, `v:${o.countsAs}`],
-        mand: mandIndex.get(`${o.group}|${o.countsAs}`) ?? -1,
-        barred: [],
-        entry: -1,
-      }),
-    );
+    const options = c.options.map((o): Option => ({
+      group: o.group,
+      countsAs: o.countsAs,
+      credit: c.value,
+      high: c.rank >= levelFloor,
+      unit: true,
+      exemption: false,
+      slots: [`u:${c.credit.urn}`, `v:${o.countsAs}`],
+      mand: mandIndex.get(`${o.group}|${o.countsAs}`) ?? -1,
+      barred: [],
+      entry: -1,
+    }));
     items.push({ kind: 'credit', ref: ci, options, weight: c.value, follows: -1 });
   }
   const held = new Set(input.exemptions ?? []);
@@ -399,14 +398,25 @@ export function evaluate(input: EvaluationInput): Evaluation {
       const gi = groupIndex.get(e.group);
       if (e.name !== name || gi === undefined) return;
       options.push({
-        group: gi, countsAs: null, credit: e.credits, high: false, unit: false, exemption: true,
-        slots: [], mand: -1, barred: [], entry,
+        group: gi,
+        countsAs: null,
+        credit: e.credits,
+        high: false,
+        unit: false,
+        exemption: true,
+        slots: [],
+        mand: -1,
+        barred: [],
+        entry,
       });
     });
     if (options.length === 0) continue;
     items.push({
-      kind: 'exemption', ref: options[0].entry, options,
-      weight: Math.max(...options.map((o) => o.credit)), follows: -1,
+      kind: 'exemption',
+      ref: options[0].entry,
+      options,
+      weight: Math.max(...options.map((o) => o.credit)),
+      follows: -1,
     });
   }
 
@@ -420,9 +430,7 @@ export function evaluate(input: EvaluationInput): Evaluation {
   for (const it of items) {
     if (it.kind !== 'credit') continue;
     it.options = it.options.flatMap((o) =>
-      binding[o.group] && groups[o.group].mandatory
-        ? [o, { ...o, credit: 0, high: false, unit: false }]
-        : [o],
+      binding[o.group] && groups[o.group].mandatory ? [o, { ...o, credit: 0, high: false, unit: false }] : [o],
     );
   }
 
@@ -433,7 +441,9 @@ export function evaluate(input: EvaluationInput): Evaluation {
   );
   for (const it of items) {
     for (const o of it.options) {
-      o.barred = barredSets.flatMap((s, si) => (liveBarred[si] && o.countsAs !== null && s.has(o.countsAs) ? [si] : []));
+      o.barred = barredSets.flatMap((s, si) =>
+        liveBarred[si] && o.countsAs !== null && s.has(o.countsAs) ? [si] : [],
+      );
     }
   }
   const slotUsers = new Map<string, Set<Item>>();
@@ -578,8 +588,8 @@ export function evaluate(input: EvaluationInput): Evaluation {
           potH[g] += perH[g];
           potU[g] += Number(perU[g]);
         }
-        if (perC[g] > 0) offer.groups.push(g), offer.credits.push(perC[g]);
-        if (perH[g] > 0) offerHigh.groups.push(g), offerHigh.credits.push(perH[g]);
+        if (perC[g] > 0) (offer.groups.push(g), offer.credits.push(perC[g]));
+        if (perH[g] > 0) (offerHigh.groups.push(g), offerHigh.credits.push(perH[g]));
         perC[g] = -1;
         perH[g] = 0;
         perU[g] = false;
@@ -636,8 +646,14 @@ export function evaluate(input: EvaluationInput): Evaluation {
       const g = groups[o.group];
       const c = counted(o.group);
       const short =
-        (g.minCredits !== undefined && c < g.minCredits) || (g.minUnits !== undefined && unitCount[o.group] < g.minUnits);
-      return [Number(o.mand >= 0 && filled[o.mand] === 0), Number(o.unit || o.exemption), Number(short), Math.min(o.credit, cap(o.group) - c)];
+        (g.minCredits !== undefined && c < g.minCredits) ||
+        (g.minUnits !== undefined && unitCount[o.group] < g.minUnits);
+      return [
+        Number(o.mand >= 0 && filled[o.mand] === 0),
+        Number(o.unit || o.exemption),
+        Number(short),
+        Math.min(o.credit, cap(o.group) - c),
+      ];
     };
     const keys = it.options.map(key);
     const order = (a: number, b: number) => {
@@ -695,7 +711,9 @@ export function evaluate(input: EvaluationInput): Evaluation {
   let totalCredits = 0;
   let levelCounted = 0;
   for (let g = 0; g < G; g++) {
-    const placed = items.flatMap((it, id) => (final[id] >= 0 && it.options[final[id]].group === g ? [{ it, o: it.options[final[id]] }] : []));
+    const placed = items.flatMap((it, id) =>
+      final[id] >= 0 && it.options[final[id]].group === g ? [{ it, o: it.options[final[id]] }] : [],
+    );
     // Under a cap, high-level unit credits count first, then other unit credits, then exemptions.
     const rankOf = ({ o }: { o: Option }) => (o.exemption ? 2 : o.high ? 0 : 1);
     placed.sort((a, b) => rankOf(a) - rankOf(b));
@@ -709,7 +727,12 @@ export function evaluate(input: EvaluationInput): Evaluation {
       for (const s of o.slots) finalSlots.add(s);
       for (const b of o.barred) finalBarred[b]++;
       if (o.exemption) {
-        exemptionsUsed.push({ name: q.exemptions[o.entry].name, group: groups[g].id, credits: o.credit, counted: take });
+        exemptionsUsed.push({
+          name: q.exemptions[o.entry].name,
+          group: groups[g].id,
+          credits: o.credit,
+          counted: take,
+        });
         continue;
       }
       const c = candidates[it.ref];
@@ -717,9 +740,16 @@ export function evaluate(input: EvaluationInput): Evaluation {
       units += Number(o.unit);
       if (o.high) levelCounted += take;
       allocation.push({
-        creditId: c.credit.id, urn: c.credit.urn, countsAs: o.countsAs!, group: groups[g].id,
-        credits: c.value, counted: take, level: c.level, unitCounted: o.unit,
-        challenged: c.credit.status === 'challenged', order: g * (input.credits.length + 1) + c.index,
+        creditId: c.credit.id,
+        urn: c.credit.urn,
+        countsAs: o.countsAs!,
+        group: groups[g].id,
+        credits: c.value,
+        counted: take,
+        level: c.level,
+        unitCounted: o.unit,
+        challenged: c.credit.status === 'challenged',
+        order: g * (input.credits.length + 1) + c.index,
       });
     }
     totalCredits += credits;
@@ -730,12 +760,17 @@ export function evaluate(input: EvaluationInput): Evaluation {
       (grp.minCredits === undefined || credits >= grp.minCredits) &&
       (grp.minUnits === undefined || units >= grp.minUnits);
     groupsOut.push({
-      id: grp.id, title: grp.title, mandatory: grp.mandatory, credits, units,
+      id: grp.id,
+      title: grp.title,
+      mandatory: grp.mandatory,
+      credits,
+      units,
       ...(grp.minCredits !== undefined && { minCredits: grp.minCredits }),
       ...(grp.maxCredits !== undefined && { maxCredits: grp.maxCredits }),
       ...(grp.minUnits !== undefined && { minUnits: grp.minUnits }),
       ...(grp.maxUnits !== undefined && { maxUnits: grp.maxUnits }),
-      missingUnits, met,
+      missingUnits,
+      met,
     });
   }
 
@@ -761,19 +796,31 @@ export function evaluate(input: EvaluationInput): Evaluation {
   for (const g of groupsOut) {
     if (g.missingUnits.length > 0) {
       unmet.push({
-        rule: 'mandatory', group: g.id,
+        rule: 'mandatory',
+        group: g.id,
         message: `mandatory group ${g.id} (${g.title}) is missing ${g.missingUnits.length} unit(s): ${g.missingUnits.map(unitName).join(', ')}`,
       });
     }
     if (g.minCredits !== undefined && g.credits < g.minCredits) {
-      unmet.push({ rule: 'group-min-credits', group: g.id, message: `group ${g.id} needs ${g.minCredits} credits, has ${g.credits}` });
+      unmet.push({
+        rule: 'group-min-credits',
+        group: g.id,
+        message: `group ${g.id} needs ${g.minCredits} credits, has ${g.credits}`,
+      });
     }
     if (g.minUnits !== undefined && g.units < g.minUnits) {
-      unmet.push({ rule: 'group-min-units', group: g.id, message: `group ${g.id} needs ${g.minUnits} units, has ${g.units}` });
+      unmet.push({
+        rule: 'group-min-units',
+        group: g.id,
+        message: `group ${g.id} needs ${g.minUnits} units, has ${g.units}`,
+      });
     }
   }
   if (totalCredits < q.totalCredits) {
-    unmet.push({ rule: 'total-credits', message: `the qualification needs ${q.totalCredits} credits, has ${totalCredits}` });
+    unmet.push({
+      rule: 'total-credits',
+      message: `the qualification needs ${q.totalCredits} credits, has ${totalCredits}`,
+    });
   }
   if (levelRule && levelCounted < levelRule.credits) {
     unmet.push({
@@ -791,7 +838,9 @@ export function evaluate(input: EvaluationInput): Evaluation {
     groups: groupsOut,
     totalCredits,
     totalRequired: q.totalCredits,
-    ...(levelRule && { creditsAtLevel: { level: levelRule.level, counted: levelCounted, required: levelRule.credits } }),
+    ...(levelRule && {
+      creditsAtLevel: { level: levelRule.level, counted: levelCounted, required: levelRule.credits },
+    }),
     excluded: excluded.map(({ order: _order, ...e }) => e),
     unmet,
     exhaustive: !aborted,

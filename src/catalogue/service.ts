@@ -8,26 +8,59 @@ import type { Principal } from '../platform/auth.js';
 import { AppError } from '../platform/errors.js';
 import { openLearner, type LearnerPass } from '../learners/gate.js';
 import { evaluate, type Evaluation } from './roc.js';
-import { URN_PATTERN, QAN_PATTERN, qualificationSize, type Level, type Qualification, type Unit, type Equivalence } from './model.js';
-import { getQualificationRules, qualificationsContainingUnit, creditRecords, type CreditTransferMatch, type CreditRecordRow, type QualificationRules } from './repository.js';
+import {
+  URN_PATTERN,
+  QAN_PATTERN,
+  qualificationSize,
+  type Level,
+  type Qualification,
+  type Unit,
+  type Equivalence,
+} from './model.js';
+import {
+  getQualificationRules,
+  qualificationsContainingUnit,
+  creditRecords,
+  type CreditTransferMatch,
+  type CreditRecordRow,
+  type QualificationRules,
+} from './repository.js';
 
 /** "501/1855/9", or the same without slashes. */
 export function normaliseQan(raw: string): string {
   const qan = /^[0-9]{7}[0-9A-Z]$/.test(raw) ? `${raw.slice(0, 3)}/${raw.slice(3, 7)}/${raw.slice(7)}` : raw;
-  if (!QAN_PATTERN.test(qan)) throw new AppError(400, 'INVALID_QAN', `a qualification number looks like 501/1855/9; got ${JSON.stringify(raw)}`, { field: 'qan' });
+  if (!QAN_PATTERN.test(qan))
+    throw new AppError(400, 'INVALID_QAN', `a qualification number looks like 501/1855/9; got ${JSON.stringify(raw)}`, {
+      field: 'qan',
+    });
   return qan;
 }
 
 export function checkUrn(urn: string): string {
-  if (!URN_PATTERN.test(urn)) throw new AppError(400, 'INVALID_URN', `a unit reference number looks like J/617/2480; got ${JSON.stringify(urn)}`, { field: 'urn' });
+  if (!URN_PATTERN.test(urn))
+    throw new AppError(
+      400,
+      'INVALID_URN',
+      `a unit reference number looks like J/617/2480; got ${JSON.stringify(urn)}`,
+      { field: 'urn' },
+    );
   return urn;
 }
 
 export function checkDate(date: string | undefined): string {
   const today = new Date().toISOString().slice(0, 10);
   if (date === undefined) return today;
-  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
-    throw new AppError(400, 'INVALID_DATE', `the date must be a real day written YYYY-MM-DD; got ${JSON.stringify(date)}`, { field: 'date' });
+  if (
+    !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(date) ||
+    Number.isNaN(Date.parse(`${date}T00:00:00Z`)) ||
+    new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date
+  ) {
+    throw new AppError(
+      400,
+      'INVALID_DATE',
+      `the date must be a real day written YYYY-MM-DD; got ${JSON.stringify(date)}`,
+      { field: 'date' },
+    );
   }
   return date;
 }
@@ -53,7 +86,8 @@ export interface ProgressView extends Evaluation {
 
 function rulesView(rules: QualificationRules): RulesView {
   const { qualification: q, units, globalEquivalences } = rules;
-  const unit = (urn: string): RuleUnit => units.get(urn) ?? { urn, title: '(not in the catalogue)', level: q.level, credit: 0 };
+  const unit = (urn: string): RuleUnit =>
+    units.get(urn) ?? { urn, title: '(not in the catalogue)', level: q.level, credit: 0 };
   const inGroups = new Set(q.groups.flatMap((g) => g.units));
   const { groups, barred, equivalences, exemptions, ...rest } = q;
   const view: RulesView = {
@@ -70,7 +104,11 @@ function rulesView(rules: QualificationRules): RulesView {
   return view;
 }
 
-async function readRules(graph: Graph, qan: string, learner?: { uln: string; onlyAo: string | null }): Promise<QualificationRules> {
+async function readRules(
+  graph: Graph,
+  qan: string,
+  learner?: { uln: string; onlyAo: string | null },
+): Promise<QualificationRules> {
   const rules = await getQualificationRules(graph, qan, learner);
   if (!rules) throw new AppError(404, 'QUALIFICATION_NOT_FOUND', `no qualification has QAN ${qan}`);
   return rules;
@@ -82,7 +120,13 @@ export async function qualificationRules(graph: Graph, rawQan: string): Promise<
 }
 
 /** OCF 04 with a learner: their progress against one qualification on a date. */
-export async function qualificationProgress(graph: Graph, principal: Principal, rawQan: string, uln: string, rawDate?: string): Promise<{ rules: RulesView; progress: ProgressView }> {
+export async function qualificationProgress(
+  graph: Graph,
+  principal: Principal,
+  rawQan: string,
+  uln: string,
+  rawDate?: string,
+): Promise<{ rules: RulesView; progress: ProgressView }> {
   const date = checkDate(rawDate);
   const qan = normaliseQan(rawQan);
   const pass = await openLearner(graph, principal, uln, `rules-progress ${qan}`);
@@ -119,7 +163,12 @@ function statusOf(r: CreditRecordRow): CreditStatusView {
 }
 
 /** OCF 05: was credit for this unit awarded to this learner, and where does it count. */
-export async function creditCheck(graph: Graph, principal: Principal, uln: string, rawUrn: string): Promise<CreditCheckView> {
+export async function creditCheck(
+  graph: Graph,
+  principal: Principal,
+  uln: string,
+  rawUrn: string,
+): Promise<CreditCheckView> {
   const urn = checkUrn(rawUrn);
   const pass = await openLearner(graph, principal, uln, `credit-check ${urn}`);
   const found = await creditRecords(graph, uln, urn, pass.onlyAo);

@@ -19,8 +19,15 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import {
-  SignJWT, generateKeyPair, exportJWK, importJWK, importPKCS8, calculateJwkThumbprint,
-  createLocalJWKSet, type JWK, type CryptoKey,
+  SignJWT,
+  generateKeyPair,
+  exportJWK,
+  importJWK,
+  importPKCS8,
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  type JWK,
+  type CryptoKey,
 } from 'jose';
 import type { Config } from '../config.js';
 import { ALGORITHM, loadSigningKey, verifyAccessToken, type Principal, type TokenClaims } from '../platform/auth.js';
@@ -55,7 +62,10 @@ export interface KeyStatus {
   publishUntil: string | null;
 }
 
-async function ringKey(privateJwk: JWK, times: { createdAt: number; retiredAt?: number; publishUntil?: number; latestExpiry?: number }): Promise<RingKey> {
+async function ringKey(
+  privateJwk: JWK,
+  times: { createdAt: number; retiredAt?: number; publishUntil?: number; latestExpiry?: number },
+): Promise<RingKey> {
   if (privateJwk.kty !== 'EC' || privateJwk.crv !== 'P-256' || !privateJwk.d) {
     throw new Error('a signing key must be a private EC P-256 JWK (ES256)');
   }
@@ -128,12 +138,14 @@ export class KeyRing {
     let keys: RingKey[];
     if (file && existsSync(file)) {
       const stored = JSON.parse(readFileSync(file, 'utf8')) as RingFile;
-      if (stored.version !== 1 || !Array.isArray(stored.keys) || stored.keys.length === 0) throw new Error(`${file} is not a key ring`);
+      if (stored.version !== 1 || !Array.isArray(stored.keys) || stored.keys.length === 0)
+        throw new Error(`${file} is not a key ring`);
       keys = await Promise.all(stored.keys.map((k) => ringKey(k.jwk, k)));
     } else {
       keys = [await ringKey(await configuredPrivateJwk(config), { createdAt: now() })];
     }
-    if (keys.filter((k) => k.retiredAt === undefined).length !== 1) throw new Error('a key ring needs exactly one current key');
+    if (keys.filter((k) => k.retiredAt === undefined).length !== 1)
+      throw new Error('a key ring needs exactly one current key');
     return new KeyRing(keys, config.jwtIssuer, config.jwtAudience, config.accessTokenSeconds, file, now);
   }
 
@@ -159,7 +171,10 @@ export class KeyRing {
   /** The published key set: the current key first, then the previous ones still in use. */
   publicJwks(): { keys: JWK[] } {
     this.refresh();
-    const ordered = [this.current, ...this.keys.filter((k) => k.retiredAt !== undefined).sort((a, b) => b.createdAt - a.createdAt)];
+    const ordered = [
+      this.current,
+      ...this.keys.filter((k) => k.retiredAt !== undefined).sort((a, b) => b.createdAt - a.createdAt),
+    ];
     return { keys: ordered.map((k) => ({ ...k.publicJwk })) };
   }
 
@@ -167,8 +182,11 @@ export class KeyRing {
     this.refresh();
     const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
     return this.keys.map((k) => ({
-      kid: k.kid, current: k.retiredAt === undefined, createdAt: new Date(k.createdAt).toISOString(),
-      retiredAt: iso(k.retiredAt), publishUntil: iso(k.publishUntil),
+      kid: k.kid,
+      current: k.retiredAt === undefined,
+      createdAt: new Date(k.createdAt).toISOString(),
+      retiredAt: iso(k.retiredAt),
+      publishUntil: iso(k.publishUntil),
     }));
   }
 
@@ -195,7 +213,11 @@ export class KeyRing {
   /** Every access-token check (verifyAccessToken), against every published key. */
   async verify(token: string): Promise<Principal> {
     this.refresh();
-    return verifyAccessToken(token, this.jwks, { issuer: this.issuer, audience: this.audience, now: new Date(this.now()) });
+    return verifyAccessToken(token, this.jwks, {
+      issuer: this.issuer,
+      audience: this.audience,
+      now: new Date(this.now()),
+    });
   }
 
   /**
@@ -218,7 +240,13 @@ export class KeyRing {
     if (!this.file) return;
     const body: RingFile = {
       version: 1,
-      keys: this.keys.map((k) => ({ jwk: k.privateJwk, createdAt: k.createdAt, retiredAt: k.retiredAt, publishUntil: k.publishUntil, latestExpiry: k.latestExpiry })),
+      keys: this.keys.map((k) => ({
+        jwk: k.privateJwk,
+        createdAt: k.createdAt,
+        retiredAt: k.retiredAt,
+        publishUntil: k.publishUntil,
+        latestExpiry: k.latestExpiry,
+      })),
     };
     mkdirSync(path.dirname(this.file), { recursive: true });
     // Written beside and renamed into place, so a crash never leaves half a ring.

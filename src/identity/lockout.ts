@@ -28,10 +28,19 @@ export function isLocked(state: LockoutState, now: Date): boolean {
  * The state after one more wrong password, given the count already stored (which the
  * caller has just incremented atomically: `failedLogins` here is the count including this one).
  */
-export function afterFailure(failedLogins: number, now: Date, policy: LockoutPolicy = DEFAULT_LOCKOUT): LockoutState & { locked: boolean } {
-  if (!Number.isInteger(failedLogins) || failedLogins < 1) throw new RangeError('failedLogins counts this failure: at least 1');
+export function afterFailure(
+  failedLogins: number,
+  now: Date,
+  policy: LockoutPolicy = DEFAULT_LOCKOUT,
+): LockoutState & { locked: boolean } {
+  if (!Number.isInteger(failedLogins) || failedLogins < 1)
+    throw new RangeError('failedLogins counts this failure: at least 1');
   if (failedLogins >= policy.maxFailures) {
-    return { failedLogins: 0, lockedUntil: new Date(now.getTime() + policy.lockMinutes * 60_000).toISOString(), locked: true };
+    return {
+      failedLogins: 0,
+      lockedUntil: new Date(now.getTime() + policy.lockMinutes * 60_000).toISOString(),
+      locked: true,
+    };
   }
   return { failedLogins, lockedUntil: null, locked: false };
 }

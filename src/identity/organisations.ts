@@ -40,7 +40,6 @@ export function isUkprn(value: unknown): value is string {
   return typeof value === 'string' && /^1[0-9]{7}$/.test(value);
 }
 
-
 /** Why these roles cannot be given to a user of an organisation of this kind, or null. */
 export function userRolesProblem(kind: OrganisationKind, roles: readonly string[]): string | null {
   if (roles.length === 0) return 'give at least one role';
@@ -49,7 +48,8 @@ export function userRolesProblem(kind: OrganisationKind, roles: readonly string[
   const unknown = roles.filter((r) => !isRole(r));
   if (unknown.length > 0) return `not a role: ${unknown.join(', ')}`;
   const refused = roles.filter((r) => !allowed.includes(r as Role));
-  if (refused.length > 0) return `an organisation of kind "${kind}" cannot hold the role${refused.length === 1 ? '' : 's'} ${refused.join(', ')} (it may hold ${allowed.join(', ')})`;
+  if (refused.length > 0)
+    return `an organisation of kind "${kind}" cannot hold the role${refused.length === 1 ? '' : 's'} ${refused.join(', ')} (it may hold ${allowed.join(', ')})`;
   return null;
 }
 
@@ -82,10 +82,15 @@ export function mayManage(principal: Principal, ukprn: string): ManageDecision {
  * An admin may not disable themself nor take their own admin role away: the last admin
  * doing so would leave the organisation with nobody to run it.
  */
-export function selfChangeProblem(principal: Principal, targetUserId: string, change: { disable?: boolean; roles?: readonly Role[] }): string | null {
+export function selfChangeProblem(
+  principal: Principal,
+  targetUserId: string,
+  change: { disable?: boolean; roles?: readonly Role[] },
+): string | null {
   if (principal.subject !== targetUserId || principal.roles.includes('operator')) return null;
   if (change.disable) return 'you cannot disable yourself';
-  if (change.roles && !change.roles.some((r) => ADMIN_ROLES.includes(r))) return 'you cannot remove your own admin role';
+  if (change.roles && !change.roles.some((r) => ADMIN_ROLES.includes(r)))
+    return 'you cannot remove your own admin role';
   return null;
 }
 

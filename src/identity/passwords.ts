@@ -80,7 +80,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** Whether a stored hash was made with other (older) parameters than the ones given. */
 export function needsRehash(stored: string, params: ScryptParams = DEFAULT_SCRYPT): boolean {
   const parsed = parseHash(stored);
-  return !parsed || parsed.N !== params.N || parsed.r !== params.r || parsed.p !== params.p || parsed.key.length !== params.keyLength;
+  return (
+    !parsed ||
+    parsed.N !== params.N ||
+    parsed.r !== params.r ||
+    parsed.p !== params.p ||
+    parsed.key.length !== params.keyLength
+  );
 }
 
 let dummy: Promise<string> | undefined;

@@ -106,7 +106,10 @@ export function isUniquenessConflict(err: unknown): boolean {
 
 // --- organisations ----------------------------------------------------------------------
 
-export async function upsertOrganisation(graph: Graph, org: { ukprn: string; name: string; nation: string; kind: OrganisationKind }) {
+export async function upsertOrganisation(
+  graph: Graph,
+  org: { ukprn: string; name: string; nation: string; kind: OrganisationKind },
+) {
   const [row] = await graph.write('identity/upsert-organisation', org);
   return {
     existed: row.existed as boolean,
@@ -123,9 +126,19 @@ export async function getOrganisation(graph: Graph, ukprn: string): Promise<Orga
 
 // --- users ------------------------------------------------------------------------------
 
-export async function createUser(graph: Graph, user: {
-  id: string; email: string; roles: Role[]; ukprn: string; createdBy: string; now: string; setupTokenHash: string; setupTokenExpiresAt: string;
-}): Promise<boolean> {
+export async function createUser(
+  graph: Graph,
+  user: {
+    id: string;
+    email: string;
+    roles: Role[];
+    ukprn: string;
+    createdBy: string;
+    now: string;
+    setupTokenHash: string;
+    setupTokenExpiresAt: string;
+  },
+): Promise<boolean> {
   const rows = await graph.write('identity/create-user', user);
   return rows.length === 1;
 }
@@ -141,7 +154,12 @@ export async function userById(graph: Graph, id: string): Promise<UserLoginFacts
 }
 
 /** Count a wrong password and return the new count; `lock` then decides and applies a lock-out. */
-export async function recordLoginFailure(graph: Graph, id: string, now: Date, lock: (failedLogins: number) => string | null): Promise<number> {
+export async function recordLoginFailure(
+  graph: Graph,
+  id: string,
+  now: Date,
+  lock: (failedLogins: number) => string | null,
+): Promise<number> {
   return graph.writeTx(async (tx) => {
     const [row] = await tx.run('identity/login-failed', { id, now: now.toISOString() });
     const count = (row?.failedLogins as number) ?? 0;
@@ -155,7 +173,13 @@ export async function recordLoginSuccess(graph: Graph, id: string, now: Date, ne
   await graph.write('identity/login-succeeded', { id, now: now.toISOString(), newHash });
 }
 
-export async function setPassword(graph: Graph, id: string, tokenHash: string, passwordHash: string, now: Date): Promise<boolean> {
+export async function setPassword(
+  graph: Graph,
+  id: string,
+  tokenHash: string,
+  passwordHash: string,
+  now: Date,
+): Promise<boolean> {
   return graph.writeTx(async (tx) => {
     const rows = await tx.run('identity/set-password', { id, tokenHash, passwordHash, now: now.toISOString() });
     if (rows.length === 0) return false;
@@ -169,13 +193,26 @@ export async function listUsers(graph: Graph, ukprn: string): Promise<UserView[]
 }
 
 /** Change roles and/or disabled of a member of the organisation; null when not a member. Disabling revokes refresh tokens. */
-export async function updateUser(graph: Graph, change: {
-  ukprn: string; id: string; roles?: Role[]; disabled?: boolean; updatedBy: string; now: Date;
-}): Promise<UserView | null> {
+export async function updateUser(
+  graph: Graph,
+  change: {
+    ukprn: string;
+    id: string;
+    roles?: Role[];
+    disabled?: boolean;
+    updatedBy: string;
+    now: Date;
+  },
+): Promise<UserView | null> {
   return graph.writeTx(async (tx) => {
     const now = change.now.toISOString();
     const [row] = await tx.run('identity/update-user', {
-      ukprn: change.ukprn, id: change.id, roles: change.roles ?? null, disabled: change.disabled ?? null, updatedBy: change.updatedBy, now,
+      ukprn: change.ukprn,
+      id: change.id,
+      roles: change.roles ?? null,
+      disabled: change.disabled ?? null,
+      updatedBy: change.updatedBy,
+      now,
     });
     if (!row) return null;
     if (change.disabled === true) await revokeUserTokens(tx, change.id, now, 'user-disabled');
@@ -189,7 +226,10 @@ async function revokeUserTokens(tx: GraphTx, userId: string, now: string, reason
 
 // --- refresh tokens ---------------------------------------------------------------------
 
-export async function createRefreshToken(graph: Graph, token: { id: string; hash: string; userId: string; familyId: string; now: string; expiresAt: string }): Promise<void> {
+export async function createRefreshToken(
+  graph: Graph,
+  token: { id: string; hash: string; userId: string; familyId: string; now: string; expiresAt: string },
+): Promise<void> {
   await graph.write('identity/create-refresh-token', token);
 }
 
@@ -204,7 +244,9 @@ export async function presentRefreshToken<T>(
   graph: Graph,
   id: string,
   now: Date,
-  decide: (facts: RefreshFacts | null) =>
+  decide: (
+    facts: RefreshFacts | null,
+  ) =>
     | { action: 'rotate'; next: { id: string; hash: string; expiresAt: string }; value: T }
     | { action: 'revoke-family'; reason: string }
     | { action: 'refuse'; reason: string },
@@ -230,7 +272,11 @@ export async function presentRefreshToken<T>(
       return { ok: true, value: decision.value };
     }
     if (decision.action === 'revoke-family' && facts) {
-      await tx.run('identity/revoke-refresh-family', { familyId: facts.familyId, now: nowIso, reason: decision.reason });
+      await tx.run('identity/revoke-refresh-family', {
+        familyId: facts.familyId,
+        now: nowIso,
+        reason: decision.reason,
+      });
     }
     return { ok: false, reason: decision.reason };
   });
@@ -238,7 +284,18 @@ export async function presentRefreshToken<T>(
 
 // --- API clients ------------------------------------------------------------------------
 
-export async function createClient(graph: Graph, client: { id: string; name: string; roles: Role[]; ukprn: string; secretHash: string; createdBy: string; now: string }): Promise<ClientView | null> {
+export async function createClient(
+  graph: Graph,
+  client: {
+    id: string;
+    name: string;
+    roles: Role[];
+    ukprn: string;
+    secretHash: string;
+    createdBy: string;
+    now: string;
+  },
+): Promise<ClientView | null> {
   const [row] = await graph.write('identity/create-client', client);
   return row ? toClientView(row) : null;
 }
@@ -247,7 +304,13 @@ export async function listClients(graph: Graph, ukprn: string): Promise<ClientVi
   return (await graph.read('identity/list-clients', { ukprn })).map(toClientView);
 }
 
-export async function revokeClient(graph: Graph, ukprn: string, id: string, revokedBy: string, now: Date): Promise<ClientView | null> {
+export async function revokeClient(
+  graph: Graph,
+  ukprn: string,
+  id: string,
+  revokedBy: string,
+  now: Date,
+): Promise<ClientView | null> {
   const [row] = await graph.write('identity/revoke-client', { ukprn, id, revokedBy, now: now.toISOString() });
   return row ? toClientView(row) : null;
 }
@@ -275,6 +338,9 @@ export async function subjectStatus(graph: Graph, id: string): Promise<{ known: 
   return { known: false, active: false };
 }
 
-export async function recordSigningKeys(graph: Graph, keys: { kid: string; createdAt: string; retiredAt: string | null; publishUntil: string | null; current: boolean }[]): Promise<void> {
+export async function recordSigningKeys(
+  graph: Graph,
+  keys: { kid: string; createdAt: string; retiredAt: string | null; publishUntil: string | null; current: boolean }[],
+): Promise<void> {
   await graph.write('identity/record-signing-keys', { keys });
 }

@@ -8,8 +8,13 @@ import { access } from '../platform/guard.js';
 import { ROLES } from '../platform/auth.js';
 
 const Jwk = Type.Object({
-  kty: Type.String(), crv: Type.String(), x: Type.String(), y: Type.String(),
-  kid: Type.String(), alg: Type.String(), use: Type.String(),
+  kty: Type.String(),
+  crv: Type.String(),
+  x: Type.String(),
+  y: Type.String(),
+  kid: Type.String(),
+  alg: Type.String(),
+  use: Type.String(),
 });
 
 export const Principal = Type.Object({
@@ -20,27 +25,35 @@ export const Principal = Type.Object({
 });
 
 export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/.well-known/jwks.json', {
-    config: { access: access.public },
-    schema: {
-      tags: ['identity'],
-      summary: 'The public keys that verify this service\'s tokens',
-      response: { 200: Type.Object({ keys: Type.Array(Jwk) }) },
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      config: { access: access.public },
+      schema: {
+        tags: ['identity'],
+        summary: "The public keys that verify this service's tokens",
+        response: { 200: Type.Object({ keys: Type.Array(Jwk) }) },
+      },
     },
-  }, async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return app.deps.tokens.publicJwks() as { keys: Array<Record<string, string>> } as never;
-  });
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return app.deps.tokens.publicJwks() as { keys: Array<Record<string, string>> } as never;
+    },
+  );
 
-  app.get('/auth/whoami', {
-    config: { access: access.roles(...ROLES) },
-    schema: {
-      tags: ['identity'],
-      summary: 'Who the bearer token says you are',
-      response: { 200: Principal },
+  app.get(
+    '/auth/whoami',
+    {
+      config: { access: access.roles(...ROLES) },
+      schema: {
+        tags: ['identity'],
+        summary: 'Who the bearer token says you are',
+        response: { 200: Principal },
+      },
     },
-  }, async (request) => {
-    const p = request.principal!;
-    return { subject: p.subject, roles: p.roles, organisation: p.organisation, uln: p.uln };
-  });
+    async (request) => {
+      const p = request.principal!;
+      return { subject: p.subject, roles: p.roles, organisation: p.organisation, uln: p.uln };
+    },
+  );
 };

@@ -10,11 +10,25 @@ import type { Mailer } from '../platform/mail.js';
 import type { Principal, Role, TokenClaims } from '../platform/auth.js';
 import { AppError, forbidden } from '../platform/errors.js';
 import {
-  clientRolesProblem, isOrganisationKind, looksLikeEmail, mayManage, normaliseEmail, selfChangeProblem, userRolesProblem,
+  clientRolesProblem,
+  isOrganisationKind,
+  looksLikeEmail,
+  mayManage,
+  normaliseEmail,
+  selfChangeProblem,
+  userRolesProblem,
   type OrganisationKind,
 } from './organisations.js';
 import { DEFAULT_LOCKOUT, afterFailure, isLocked, type LockoutPolicy } from './lockout.js';
-import { DEFAULT_SCRYPT, dummyHash, hashPassword, needsRehash, passwordProblem, verifyPassword, type ScryptParams } from './passwords.js';
+import {
+  DEFAULT_SCRYPT,
+  dummyHash,
+  hashPassword,
+  needsRehash,
+  passwordProblem,
+  verifyPassword,
+  type ScryptParams,
+} from './passwords.js';
 import { hashSecret, newOpaqueToken, newSecret, secretMatches, splitOpaqueToken } from './secrets.js';
 import { judgeRefresh, refreshExpiry, setPasswordExpiry, REFRESH_TOKEN_DAYS } from './sessions.js';
 import * as repo from './repository.js';
@@ -50,20 +64,35 @@ function nowOf(deps: IdentityDeps): Date {
 }
 
 /** The roles a user may act with now: only those their organisation's kind allows (a kind may have changed). */
-function effectiveRoles(user: { roles: Role[]; kind: OrganisationKind | null; uln: string | null; organisation: string | null }): Role[] {
+function effectiveRoles(user: {
+  roles: Role[];
+  kind: OrganisationKind | null;
+  uln: string | null;
+  organisation: string | null;
+}): Role[] {
   if (user.organisation === null) return user.uln ? user.roles.filter((r) => r === 'learner') : [];
   if (!user.kind) return [];
   return user.roles.filter((r) => userRolesProblem(user.kind as OrganisationKind, [r]) === null);
 }
 
-async function issuePair(deps: IdentityDeps, user: repo.UserLoginFacts, refresh: { token: string }): Promise<TokenPair> {
+async function issuePair(
+  deps: IdentityDeps,
+  user: repo.UserLoginFacts,
+  refresh: { token: string },
+): Promise<TokenPair> {
   const accessToken = await deps.tokens.issue({
     subject: user.id,
     roles: effectiveRoles(user),
     organisation: user.organisation ?? undefined,
     uln: user.uln ?? undefined,
   });
-  return { accessToken, tokenType: 'Bearer', expiresIn: deps.accessTokenSeconds, refreshToken: refresh.token, refreshExpiresIn: REFRESH_TOKEN_DAYS * 86_400 };
+  return {
+    accessToken,
+    tokenType: 'Bearer',
+    expiresIn: deps.accessTokenSeconds,
+    refreshToken: refresh.token,
+    refreshExpiresIn: REFRESH_TOKEN_DAYS * 86_400,
+  };
 }
 
 // --- sign-in ----------------------------------------------------------------------------
@@ -80,17 +109,25 @@ export async function login(deps: IdentityDeps, email: string, password: string)
   if (!(await verifyPassword(password, user.passwordHash))) {
     await repo.recordLoginFailure(deps.graph, user.id, now, (count) => {
       const next = afterFailure(count, now, policy);
-      if (next.locked) deps.log?.warn({ userId: user.id, lockedUntil: next.lockedUntil }, 'sign-in locked after repeated failures');
+      if (next.locked)
+        deps.log?.warn({ userId: user.id, lockedUntil: next.lockedUntil }, 'sign-in locked after repeated failures');
       return next.locked ? next.lockedUntil : null;
     });
     throw badCredentials();
   }
   if (effectiveRoles(user).length === 0) throw badCredentials();
-  const rehash = needsRehash(user.passwordHash, deps.scrypt ?? DEFAULT_SCRYPT) ? await hashPassword(password, deps.scrypt ?? DEFAULT_SCRYPT) : null;
+  const rehash = needsRehash(user.passwordHash, deps.scrypt ?? DEFAULT_SCRYPT)
+    ? await hashPassword(password, deps.scrypt ?? DEFAULT_SCRYPT)
+    : null;
   await repo.recordLoginSuccess(deps.graph, user.id, now, rehash);
   const refresh = newOpaqueToken();
   await repo.createRefreshToken(deps.graph, {
-    id: refresh.id, hash: refresh.hash, userId: user.id, familyId: randomUUID(), now: now.toISOString(), expiresAt: refreshExpiry(now).toISOString(),
+    id: refresh.id,
+    hash: refresh.hash,
+    userId: user.id,
+    familyId: randomUUID(),
+    now: now.toISOString(),
+    expiresAt: refreshExpiry(now).toISOString(),
   });
   deps.log?.info({ userId: user.id }, 'signed in');
   return issuePair(deps, user, refresh);
@@ -104,7 +141,11 @@ export async function refresh(deps: IdentityDeps, presented: string): Promise<To
   const outcome = await repo.presentRefreshToken(deps.graph, parts.id, now, (facts) => {
     const verdict = judgeRefresh(facts && { ...facts, secretMatches: secretMatches(parts.secret, facts.hash) }, now);
     if (verdict.verdict === 'rotate') {
-      return { action: 'rotate', next: { id: next.id, hash: next.hash, expiresAt: refreshExpiry(now).toISOString() }, value: facts!.userId };
+      return {
+        action: 'rotate',
+        next: { id: next.id, hash: next.hash, expiresAt: refreshExpiry(now).toISOString() },
+        value: facts!.userId,
+      };
     }
     if (verdict.verdict === 'revoke-family') {
       deps.log?.warn({ userId: facts!.userId, reason: verdict.reason }, 'refresh token family revoked');
@@ -123,14 +164,22 @@ export async function logout(deps: IdentityDeps, presented: string): Promise<voi
   const parts = splitOpaqueToken(presented);
   if (!parts) return;
   await repo.presentRefreshToken(deps.graph, parts.id, nowOf(deps), (facts) =>
-    facts && secretMatches(parts.secret, facts.hash) ? { action: 'revoke-family', reason: 'logout' } : { action: 'refuse', reason: 'unknown' });
+    facts && secretMatches(parts.secret, facts.hash)
+      ? { action: 'revoke-family', reason: 'logout' }
+      : { action: 'refuse', reason: 'unknown' },
+  );
 }
 
 export async function setPassword(deps: IdentityDeps, token: string, password: string): Promise<void> {
   const problem = passwordProblem(password);
   if (problem) throw new AppError(400, 'WEAK_PASSWORD', problem);
   const parts = splitOpaqueToken(token);
-  const invalid = () => new AppError(400, 'INVALID_SET_PASSWORD_TOKEN', 'the link is not valid or has expired: ask your organisation\'s admin for a new one');
+  const invalid = () =>
+    new AppError(
+      400,
+      'INVALID_SET_PASSWORD_TOKEN',
+      "the link is not valid or has expired: ask your organisation's admin for a new one",
+    );
   if (!parts) throw invalid();
   const hash = await hashPassword(password, deps.scrypt ?? DEFAULT_SCRYPT);
   if (!(await repo.setPassword(deps.graph, parts.id, hashSecret(parts.secret), hash, nowOf(deps)))) throw invalid();
@@ -139,33 +188,57 @@ export async function setPassword(deps: IdentityDeps, token: string, password: s
 
 // --- API clients: the client-credentials exchange ---------------------------------------
 
-export async function clientToken(deps: IdentityDeps, clientId: string, clientSecret: string): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
+export async function clientToken(
+  deps: IdentityDeps,
+  clientId: string,
+  clientSecret: string,
+): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
   const client = await repo.clientForToken(deps.graph, clientId);
-  const ok = client !== null && secretMatches(clientSecret, client.secretHash) && !client.revoked && client.kind !== null;
-  if (!client || !ok) throw new AppError(401, 'INVALID_CLIENT', 'the client id or secret is not right, or the client was revoked');
+  const ok =
+    client !== null && secretMatches(clientSecret, client.secretHash) && !client.revoked && client.kind !== null;
+  if (!client || !ok)
+    throw new AppError(401, 'INVALID_CLIENT', 'the client id or secret is not right, or the client was revoked');
   const roles = client.roles.filter((r) => clientRolesProblem(client.kind as OrganisationKind, [r]) === null);
-  if (roles.length === 0) throw new AppError(401, 'INVALID_CLIENT', 'the client id or secret is not right, or the client was revoked');
+  if (roles.length === 0)
+    throw new AppError(401, 'INVALID_CLIENT', 'the client id or secret is not right, or the client was revoked');
   const accessToken = await deps.tokens.issue({ subject: client.id, roles, organisation: client.organisation });
   return { accessToken, tokenType: 'Bearer', expiresIn: deps.accessTokenSeconds };
 }
 
 // --- organisation management ------------------------------------------------------------
 
-export async function upsertOrganisation(deps: IdentityDeps, org: { ukprn: string; name: string; nation: string; kind: string }) {
-  if (!isOrganisationKind(org.kind)) throw new AppError(400, 'VALIDATION', `kind must be one of ao, provider, careers, operator`);
+export async function upsertOrganisation(
+  deps: IdentityDeps,
+  org: { ukprn: string; name: string; nation: string; kind: string },
+) {
+  if (!isOrganisationKind(org.kind))
+    throw new AppError(400, 'VALIDATION', `kind must be one of ao, provider, careers, operator`);
   const result = await repo.upsertOrganisation(deps.graph, { ...org, kind: org.kind });
   if (!result.accepted) {
-    throw new AppError(409, 'KIND_CONFLICT', `organisation ${org.ukprn} is already of kind "${result.previousKind}"; its kind cannot be changed here`);
+    throw new AppError(
+      409,
+      'KIND_CONFLICT',
+      `organisation ${org.ukprn} is already of kind "${result.previousKind}"; its kind cannot be changed here`,
+    );
   }
   return { created: !result.existed || result.previousKind === null, organisation: result.organisation };
 }
 
 /** The organisation, when the caller may manage it: 403 for another organisation, 404 when it is unknown to identity. */
-async function managedOrganisation(deps: IdentityDeps, principal: Principal, ukprn: string): Promise<{ kind: OrganisationKind; as: 'operator' | 'admin' }> {
+async function managedOrganisation(
+  deps: IdentityDeps,
+  principal: Principal,
+  ukprn: string,
+): Promise<{ kind: OrganisationKind; as: 'operator' | 'admin' }> {
   const decision = mayManage(principal, ukprn);
   if (!decision.allowed) throw forbidden(decision.reason);
   const org = await repo.getOrganisation(deps.graph, ukprn);
-  if (!org || !org.kind) throw new AppError(404, 'NOT_FOUND', `there is no organisation ${ukprn} with users (create it first: POST /organisations)`);
+  if (!org || !org.kind)
+    throw new AppError(
+      404,
+      'NOT_FOUND',
+      `there is no organisation ${ukprn} with users (create it first: POST /organisations)`,
+    );
   return { kind: org.kind, as: decision.as };
 }
 
@@ -175,7 +248,12 @@ function rolesChecked(kind: OrganisationKind, roles: string[], check = userRoles
   return roles as Role[];
 }
 
-export async function inviteUser(deps: IdentityDeps, principal: Principal, ukprn: string, input: { email: string; roles: string[] }): Promise<repo.UserView> {
+export async function inviteUser(
+  deps: IdentityDeps,
+  principal: Principal,
+  ukprn: string,
+  input: { email: string; roles: string[] },
+): Promise<repo.UserView> {
   const { kind } = await managedOrganisation(deps, principal, ukprn);
   const roles = rolesChecked(kind, input.roles);
   const email = normaliseEmail(input.email);
@@ -186,12 +264,19 @@ export async function inviteUser(deps: IdentityDeps, principal: Principal, ukprn
   const expiresAt = setPasswordExpiry(now);
   try {
     const created = await repo.createUser(deps.graph, {
-      id, email, roles, ukprn, createdBy: principal.subject, now: now.toISOString(),
-      setupTokenHash: setup.hash, setupTokenExpiresAt: expiresAt.toISOString(),
+      id,
+      email,
+      roles,
+      ukprn,
+      createdBy: principal.subject,
+      now: now.toISOString(),
+      setupTokenHash: setup.hash,
+      setupTokenExpiresAt: expiresAt.toISOString(),
     });
     if (!created) throw notFound('organisation');
   } catch (err) {
-    if (repo.isUniquenessConflict(err)) throw new AppError(409, 'EMAIL_TAKEN', 'a user with that email address already exists');
+    if (repo.isUniquenessConflict(err))
+      throw new AppError(409, 'EMAIL_TAKEN', 'a user with that email address already exists');
     throw err;
   }
   const link = `${deps.publicUrl}/set-password?token=${encodeURIComponent(setup.token)}`;
@@ -210,7 +295,16 @@ export async function inviteUser(deps: IdentityDeps, principal: Principal, ukprn
     ].join('\n'),
   });
   deps.log?.info({ userId: id, organisation: ukprn, by: principal.subject }, 'user invited');
-  return { id, email, roles, organisation: ukprn, disabled: false, status: 'invited', createdAt: now.toISOString(), lastLoginAt: null };
+  return {
+    id,
+    email,
+    roles,
+    organisation: ukprn,
+    disabled: false,
+    status: 'invited',
+    createdAt: now.toISOString(),
+    lastLoginAt: null,
+  };
 }
 
 export async function listUsers(deps: IdentityDeps, principal: Principal, ukprn: string): Promise<repo.UserView[]> {
@@ -218,34 +312,69 @@ export async function listUsers(deps: IdentityDeps, principal: Principal, ukprn:
   return repo.listUsers(deps.graph, ukprn);
 }
 
-export async function setUserRoles(deps: IdentityDeps, principal: Principal, ukprn: string, userId: string, roles: string[]): Promise<repo.UserView> {
+export async function setUserRoles(
+  deps: IdentityDeps,
+  principal: Principal,
+  ukprn: string,
+  userId: string,
+  roles: string[],
+): Promise<repo.UserView> {
   const { kind } = await managedOrganisation(deps, principal, ukprn);
   const checked = rolesChecked(kind, roles);
   const self = selfChangeProblem(principal, userId, { roles: checked });
   if (self) throw new AppError(409, 'SELF_CHANGE', self);
-  const user = await repo.updateUser(deps.graph, { ukprn, id: userId, roles: checked, updatedBy: principal.subject, now: nowOf(deps) });
+  const user = await repo.updateUser(deps.graph, {
+    ukprn,
+    id: userId,
+    roles: checked,
+    updatedBy: principal.subject,
+    now: nowOf(deps),
+  });
   if (!user) throw notFound('user');
   deps.log?.info({ userId, organisation: ukprn, by: principal.subject, roles: checked }, 'user roles set');
   return user;
 }
 
-export async function setUserDisabled(deps: IdentityDeps, principal: Principal, ukprn: string, userId: string, disabled: boolean): Promise<repo.UserView> {
+export async function setUserDisabled(
+  deps: IdentityDeps,
+  principal: Principal,
+  ukprn: string,
+  userId: string,
+  disabled: boolean,
+): Promise<repo.UserView> {
   await managedOrganisation(deps, principal, ukprn);
   const self = selfChangeProblem(principal, userId, { disable: disabled });
   if (self) throw new AppError(409, 'SELF_CHANGE', self);
-  const user = await repo.updateUser(deps.graph, { ukprn, id: userId, disabled, updatedBy: principal.subject, now: nowOf(deps) });
+  const user = await repo.updateUser(deps.graph, {
+    ukprn,
+    id: userId,
+    disabled,
+    updatedBy: principal.subject,
+    now: nowOf(deps),
+  });
   if (!user) throw notFound('user');
   deps.log?.info({ userId, organisation: ukprn, by: principal.subject }, disabled ? 'user disabled' : 'user enabled');
   return user;
 }
 
-export async function createClient(deps: IdentityDeps, principal: Principal, ukprn: string, input: { name: string; roles: string[] }) {
+export async function createClient(
+  deps: IdentityDeps,
+  principal: Principal,
+  ukprn: string,
+  input: { name: string; roles: string[] },
+) {
   const { kind } = await managedOrganisation(deps, principal, ukprn);
   const roles = rolesChecked(kind, input.roles, clientRolesProblem);
   const id = `cli_${randomBytes(12).toString('base64url')}`;
   const secret = newSecret();
   const client = await repo.createClient(deps.graph, {
-    id, name: input.name, roles, ukprn, secretHash: hashSecret(secret), createdBy: principal.subject, now: nowOf(deps).toISOString(),
+    id,
+    name: input.name,
+    roles,
+    ukprn,
+    secretHash: hashSecret(secret),
+    createdBy: principal.subject,
+    now: nowOf(deps).toISOString(),
   });
   if (!client) throw notFound('organisation');
   deps.log?.info({ clientId: id, organisation: ukprn, by: principal.subject, roles }, 'API client created');
@@ -257,7 +386,12 @@ export async function listClients(deps: IdentityDeps, principal: Principal, ukpr
   return repo.listClients(deps.graph, ukprn);
 }
 
-export async function revokeClient(deps: IdentityDeps, principal: Principal, ukprn: string, clientId: string): Promise<repo.ClientView> {
+export async function revokeClient(
+  deps: IdentityDeps,
+  principal: Principal,
+  ukprn: string,
+  clientId: string,
+): Promise<repo.ClientView> {
   await managedOrganisation(deps, principal, ukprn);
   const client = await repo.revokeClient(deps.graph, ukprn, clientId, principal.subject, nowOf(deps));
   if (!client) throw notFound('API client');

@@ -13,8 +13,7 @@ import type { Principal, Role } from '../platform/auth.js';
 export type LearnerScope = 'all' | 'own-records';
 
 export type LearnerAccess =
-  | { allowed: true; scope: LearnerScope }
-  | { allowed: false; reason: 'not-shared' | 'not-permitted' };
+  { allowed: true; scope: LearnerScope } | { allowed: false; reason: 'not-shared' | 'not-permitted' };
 
 export interface LearnerFacts {
   uln: string;
@@ -25,7 +24,13 @@ export interface LearnerFacts {
 
 /** Roles that may look learners up at all. */
 export const LEARNER_VIEWER_ROLES: readonly Role[] = [
-  'learner', 'operator', 'ao-user', 'ao-admin', 'provider-user', 'provider-admin', 'careers-adviser',
+  'learner',
+  'operator',
+  'ao-user',
+  'ao-admin',
+  'provider-user',
+  'provider-admin',
+  'careers-adviser',
 ];
 
 const SHARED_WITH: readonly Role[] = ['ao-user', 'ao-admin', 'provider-user', 'provider-admin', 'careers-adviser'];
@@ -33,13 +38,18 @@ const AO_ROLES: readonly Role[] = ['ao-user', 'ao-admin'];
 
 export function learnerAccess(principal: Principal, learner: LearnerFacts): LearnerAccess {
   const roles = principal.roles;
-  if (roles.includes('learner') && principal.uln !== undefined && (principal.uln === learner.uln || principal.uln === learner.linkedTo)) {
+  if (
+    roles.includes('learner') &&
+    principal.uln !== undefined &&
+    (principal.uln === learner.uln || principal.uln === learner.linkedTo)
+  ) {
     return { allowed: true, scope: 'all' };
   }
   if (roles.includes('operator')) return { allowed: true, scope: 'all' };
   if (roles.some((r) => SHARED_WITH.includes(r))) {
     if (learner.available) return { allowed: true, scope: 'all' };
-    if (roles.some((r) => AO_ROLES.includes(r)) && principal.organisation) return { allowed: true, scope: 'own-records' };
+    if (roles.some((r) => AO_ROLES.includes(r)) && principal.organisation)
+      return { allowed: true, scope: 'own-records' };
     return { allowed: false, reason: 'not-shared' };
   }
   return { allowed: false, reason: 'not-permitted' };

@@ -19,7 +19,9 @@ export interface LearnerPass {
 
 export function invalidUln(uln: string): AppError | null {
   const problem = ulnProblem(uln);
-  return problem ? new AppError(400, 'INVALID_ULN', `${ULN_PROBLEM_MESSAGES[problem]}: ${uln}`, { field: 'uln' }) : null;
+  return problem
+    ? new AppError(400, 'INVALID_ULN', `${ULN_PROBLEM_MESSAGES[problem]}: ${uln}`, { field: 'uln' })
+    : null;
 }
 
 export async function openLearner(graph: Graph, principal: Principal, uln: string, what: string): Promise<LearnerPass> {
@@ -28,7 +30,13 @@ export async function openLearner(graph: Graph, principal: Principal, uln: strin
   const sharing = await learnerSharing(graph, uln);
   if (!sharing.exists) throw new AppError(404, 'LEARNER_NOT_FOUND', `no learner has ULN ${uln}`);
   const decision = learnerAccess(principal, { uln, available: sharing.available, linkedTo: sharing.linkedTo });
-  const who = { uln, subject: principal.subject, organisation: principal.organisation ?? null, roles: principal.roles, what };
+  const who = {
+    uln,
+    subject: principal.subject,
+    organisation: principal.organisation ?? null,
+    roles: principal.roles,
+    what,
+  };
   if (!decision.allowed) {
     // The learner can see who tried and was turned away, not only who looked.
     await recordAccess(graph, { ...who, outcome: 'refused' });
@@ -37,9 +45,16 @@ export async function openLearner(graph: Graph, principal: Principal, uln: strin
     }
     throw new AppError(403, 'FORBIDDEN', 'your role may not see this learner');
   }
-  const isSelf = principal.roles.includes('learner') && principal.uln !== undefined && (principal.uln === uln || principal.uln === sharing.linkedTo);
+  const isSelf =
+    principal.roles.includes('learner') &&
+    principal.uln !== undefined &&
+    (principal.uln === uln || principal.uln === sharing.linkedTo);
   if (!isSelf) {
     await recordAccess(graph, { ...who, outcome: 'allowed' });
   }
-  return { uln, scope: decision.scope, onlyAo: decision.scope === 'own-records' ? principal.organisation ?? null : null };
+  return {
+    uln,
+    scope: decision.scope,
+    onlyAo: decision.scope === 'own-records' ? (principal.organisation ?? null) : null,
+  };
 }

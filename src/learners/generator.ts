@@ -16,7 +16,14 @@
  * that overlaps the learner's last eight years.
  */
 import { Random } from '../catalogue/generator.js';
-import { type Catalogue, type Level, type Qualification, type RuleGroup, levelRank, UKPRN_PATTERN } from '../catalogue/model.js';
+import {
+  type Catalogue,
+  type Level,
+  type Qualification,
+  type RuleGroup,
+  levelRank,
+  UKPRN_PATTERN,
+} from '../catalogue/model.js';
 import { TEMPORARY_ULN, ulnCheckDigit } from './uln.js';
 
 /**
@@ -174,39 +181,250 @@ function fourteenthBirthday(dob: number): number {
 // Names and places
 
 const FEMALE_NAMES = [
-  'Olivia', 'Amelia', 'Emily', 'Sophie', 'Jessica', 'Grace', 'Isla', 'Ella', 'Charlotte', 'Hannah',
-  'Lucy', 'Mia', 'Chloé', 'Aisha', 'Zoë', 'Ruby', 'Freya', 'Megan', 'Anne-Marie', 'Siobhán',
-  'Niamh', 'Siân', 'Priya', 'Fatima', 'Renée', 'Agnieszka', 'Mary-Jane', 'Léa', 'Eilidh', 'Chidinma',
-  'Ananya', 'Nadia', 'Bethan', 'Catrin', 'Maja', 'Inés',
+  'Olivia',
+  'Amelia',
+  'Emily',
+  'Sophie',
+  'Jessica',
+  'Grace',
+  'Isla',
+  'Ella',
+  'Charlotte',
+  'Hannah',
+  'Lucy',
+  'Mia',
+  'Chloé',
+  'Aisha',
+  'Zoë',
+  'Ruby',
+  'Freya',
+  'Megan',
+  'Anne-Marie',
+  'Siobhán',
+  'Niamh',
+  'Siân',
+  'Priya',
+  'Fatima',
+  'Renée',
+  'Agnieszka',
+  'Mary-Jane',
+  'Léa',
+  'Eilidh',
+  'Chidinma',
+  'Ananya',
+  'Nadia',
+  'Bethan',
+  'Catrin',
+  'Maja',
+  'Inés',
 ] as const;
 const MALE_NAMES = [
-  'Oliver', 'Jack', 'Harry', 'George', 'Noah', 'Thomas', 'James', 'William', 'Mohammed', 'Daniel',
-  'Joshua', 'Samuel', 'Ryan', 'Liam', 'Connor', 'Ethan', 'Seán', 'Jean-Luc', 'Eóin', 'Rhys',
-  'Dylan', 'Arjun', 'Kwame', 'José', 'Łukasz', 'Björn', 'Callum', 'Hamish', 'Tomás', 'Ibrahim',
-  'Kai', 'Dafydd', 'Oisín', 'Yusuf', 'Mateusz', 'Emeka',
+  'Oliver',
+  'Jack',
+  'Harry',
+  'George',
+  'Noah',
+  'Thomas',
+  'James',
+  'William',
+  'Mohammed',
+  'Daniel',
+  'Joshua',
+  'Samuel',
+  'Ryan',
+  'Liam',
+  'Connor',
+  'Ethan',
+  'Seán',
+  'Jean-Luc',
+  'Eóin',
+  'Rhys',
+  'Dylan',
+  'Arjun',
+  'Kwame',
+  'José',
+  'Łukasz',
+  'Björn',
+  'Callum',
+  'Hamish',
+  'Tomás',
+  'Ibrahim',
+  'Kai',
+  'Dafydd',
+  'Oisín',
+  'Yusuf',
+  'Mateusz',
+  'Emeka',
 ] as const;
-const NEUTRAL_NAMES = ['Alex', 'Sam', 'Jordan', 'Charlie', 'Robin', 'Jamie', 'Morgan', 'Rowan', 'Ashley', 'Riley'] as const;
+const NEUTRAL_NAMES = [
+  'Alex',
+  'Sam',
+  'Jordan',
+  'Charlie',
+  'Robin',
+  'Jamie',
+  'Morgan',
+  'Rowan',
+  'Ashley',
+  'Riley',
+] as const;
 
 const FAMILY_NAMES = [
-  'Smith', 'Jones', 'Williams', 'Taylor', 'Brown', 'Davies', 'Evans', 'Wilson', 'Thomas', 'Johnson',
-  'Roberts', 'Robinson', 'Thompson', 'Wright', 'Walker', 'White', 'Edwards', 'Hughes', 'Green', 'Hall',
-  'Lewis', 'Harris', 'Clarke', 'Patel', 'Jackson', 'Wood', 'Turner', 'Martin', 'Cooper', 'Hill',
-  "O'Brien", 'Smith-Jones', 'Khan', 'Singh', 'Kaur', 'Ahmed', 'Hussain', 'Begum', 'Murphy', 'Kelly',
-  'MacLeod', 'McDonald', "O'Neill", "D'Souza", 'Taylor-Hughes', 'Nowak', 'Kowalski', 'Okafor', 'Adeyemi', 'Mensah',
-  'Nguyen', 'Chen', 'Müller', 'García', 'Fernández', 'Peña', 'Ó Súilleabháin', 'Ní Bhriain', 'Brontë', 'Da Silva',
-  'Ward-Prowse', "O'Connor", 'Llewellyn', 'Ap Rhys', 'Van der Berg', 'Mbeki-Owusu',
+  'Smith',
+  'Jones',
+  'Williams',
+  'Taylor',
+  'Brown',
+  'Davies',
+  'Evans',
+  'Wilson',
+  'Thomas',
+  'Johnson',
+  'Roberts',
+  'Robinson',
+  'Thompson',
+  'Wright',
+  'Walker',
+  'White',
+  'Edwards',
+  'Hughes',
+  'Green',
+  'Hall',
+  'Lewis',
+  'Harris',
+  'Clarke',
+  'Patel',
+  'Jackson',
+  'Wood',
+  'Turner',
+  'Martin',
+  'Cooper',
+  'Hill',
+  "O'Brien",
+  'Smith-Jones',
+  'Khan',
+  'Singh',
+  'Kaur',
+  'Ahmed',
+  'Hussain',
+  'Begum',
+  'Murphy',
+  'Kelly',
+  'MacLeod',
+  'McDonald',
+  "O'Neill",
+  "D'Souza",
+  'Taylor-Hughes',
+  'Nowak',
+  'Kowalski',
+  'Okafor',
+  'Adeyemi',
+  'Mensah',
+  'Nguyen',
+  'Chen',
+  'Müller',
+  'García',
+  'Fernández',
+  'Peña',
+  'Ó Súilleabháin',
+  'Ní Bhriain',
+  'Brontë',
+  'Da Silva',
+  'Ward-Prowse',
+  "O'Connor",
+  'Llewellyn',
+  'Ap Rhys',
+  'Van der Berg',
+  'Mbeki-Owusu',
 ] as const;
 
 /** Letters that may follow the digit of an inward code (no C, I, K, M, O, V). */
 const INWARD_LETTERS = 'ABDEFGHJLNPQRSTUWXYZ';
 /** Real postcode areas; the districts and sectors made up with them are invented. */
 const POSTCODE_AREAS = [
-  'AB', 'B', 'BA', 'BD', 'BH', 'BL', 'BN', 'BS', 'BT', 'CA', 'CB', 'CF', 'CH', 'CM', 'CO', 'CV',
-  'CW', 'DD', 'DE', 'DH', 'DL', 'DN', 'E', 'EC', 'EH', 'EX', 'FK', 'G', 'GL', 'GU', 'HD', 'HP',
-  'HU', 'IP', 'IV', 'KA', 'KY', 'L', 'LA', 'LD', 'LE', 'LL', 'LN', 'LS', 'M', 'ME', 'MK', 'N',
-  'NE', 'NG', 'NN', 'NP', 'NR', 'NW', 'OX', 'PA', 'PE', 'PL', 'PO', 'PR', 'RG', 'S', 'SA', 'SE',
-  'SK', 'SO', 'SR', 'ST', 'SW', 'SY', 'TA', 'TN', 'TQ', 'TS', 'W', 'WA', 'WC', 'WF', 'WN', 'WR',
-  'WS', 'WV', 'YO',
+  'AB',
+  'B',
+  'BA',
+  'BD',
+  'BH',
+  'BL',
+  'BN',
+  'BS',
+  'BT',
+  'CA',
+  'CB',
+  'CF',
+  'CH',
+  'CM',
+  'CO',
+  'CV',
+  'CW',
+  'DD',
+  'DE',
+  'DH',
+  'DL',
+  'DN',
+  'E',
+  'EC',
+  'EH',
+  'EX',
+  'FK',
+  'G',
+  'GL',
+  'GU',
+  'HD',
+  'HP',
+  'HU',
+  'IP',
+  'IV',
+  'KA',
+  'KY',
+  'L',
+  'LA',
+  'LD',
+  'LE',
+  'LL',
+  'LN',
+  'LS',
+  'M',
+  'ME',
+  'MK',
+  'N',
+  'NE',
+  'NG',
+  'NN',
+  'NP',
+  'NR',
+  'NW',
+  'OX',
+  'PA',
+  'PE',
+  'PL',
+  'PO',
+  'PR',
+  'RG',
+  'S',
+  'SA',
+  'SE',
+  'SK',
+  'SO',
+  'SR',
+  'ST',
+  'SW',
+  'SY',
+  'TA',
+  'TN',
+  'TQ',
+  'TS',
+  'W',
+  'WA',
+  'WC',
+  'WF',
+  'WN',
+  'WR',
+  'WS',
+  'WV',
+  'YO',
 ] as const;
 /** Central London areas with districts such as EC1A or WC2N. */
 const LETTERED_DISTRICT_AREAS = new Set(['EC', 'WC', 'W', 'SW']);
@@ -214,7 +432,8 @@ const LETTERED_DISTRICT_AREAS = new Set(['EC', 'WC', 'W', 'SW']);
 function makePostcode(rnd: Random): string {
   const area = rnd.pick(POSTCODE_AREAS);
   let district: string;
-  if (LETTERED_DISTRICT_AREAS.has(area) && rnd.chance(0.3)) district = `${rnd.int(1, 4)}${rnd.pick(['A', 'M', 'N', 'R', 'V', 'Y'])}`;
+  if (LETTERED_DISTRICT_AREAS.has(area) && rnd.chance(0.3))
+    district = `${rnd.int(1, 4)}${rnd.pick(['A', 'M', 'N', 'R', 'V', 'Y'])}`;
   else district = String(rnd.chance(0.6) ? rnd.int(1, 9) : rnd.int(10, 30));
   const inward = `${rnd.int(0, 9)}${INWARD_LETTERS[rnd.int(0, 19)]}${INWARD_LETTERS[rnd.int(0, 19)]}`;
   return `${area}${district} ${inward}`;
@@ -386,8 +605,16 @@ export function generateAchievements(opts: GenerateAchievementsOptions): Generat
   const { learners, catalogue } = opts;
   const ref = requireDay('referenceDate', opts.referenceDate ?? DEFAULT_REFERENCE_DATE);
   const per = opts.perLearner ?? DEFAULT_PER_LEARNER;
-  if (!Number.isInteger(per.min) || !Number.isInteger(per.max) || per.min < 0 || per.max < per.min || per.max > MAX_PER_LEARNER) {
-    throw new RangeError(`perLearner must have whole numbers 0 <= min <= max <= ${MAX_PER_LEARNER}, got ${per.min}..${per.max}`);
+  if (
+    !Number.isInteger(per.min) ||
+    !Number.isInteger(per.max) ||
+    per.min < 0 ||
+    per.max < per.min ||
+    per.max > MAX_PER_LEARNER
+  ) {
+    throw new RangeError(
+      `perLearner must have whole numbers 0 <= min <= max <= ${MAX_PER_LEARNER}, got ${per.min}..${per.max}`,
+    );
   }
   const aos = opts.aos ?? [...new Set(catalogue.qualifications.map((q) => q.aoUkprn))];
   for (const ao of aos) if (!UKPRN_PATTERN.test(ao)) throw new RangeError(`not a UKPRN: ${ao}`);
@@ -462,7 +689,9 @@ export function generateAchievements(opts: GenerateAchievementsOptions): Generat
         chosen.add(qi);
         const info = qualInfo(qi);
         if (!info) continue;
-        const plan = rnd.chance(ACHIEVEMENT_RATES.completeTarget) ? completionPlan(rnd, info, units) : partialPlan(rnd, info);
+        const plan = rnd.chance(ACHIEVEMENT_RATES.completeTarget)
+          ? completionPlan(rnd, info, units)
+          : partialPlan(rnd, info);
         const ao = aoSet.has(info.q.aoUkprn) && rnd.chance(0.85) ? info.q.aoUkprn : rnd.pick(aos);
         // A course: inside the operational period when it overlaps the learner's window.
         let lo = Math.max(from, info.start);
@@ -592,7 +821,8 @@ function completionPlan(rnd: Random, info: QualInfo, units: Catalogue['units']):
     total += counted;
     if (atLevel && levelRank(units[u].level) >= levelFloor) high += counted;
     if (info.barred) {
-      for (const s of info.barred.get(u) ?? []) for (const other of info.barredSets[s]) if (other !== u) blocked.add(other);
+      for (const s of info.barred.get(u) ?? [])
+        for (const other of info.barredSets[s]) if (other !== u) blocked.add(other);
     }
   };
   for (const u of info.mandatory) if (!chosen.has(u)) choose(u, units[u].credit);
@@ -628,7 +858,9 @@ function completionPlan(rnd: Random, info: QualInfo, units: Catalogue['units']):
   for (const g of state) {
     if (total >= q.totalCredits && high >= needHigh) break;
     const members = atLevel
-      ? [...g.members].sort((a, b) => Number(levelRank(units[b].level) >= levelFloor) - Number(levelRank(units[a].level) >= levelFloor))
+      ? [...g.members].sort(
+          (a, b) => Number(levelRank(units[b].level) >= levelFloor) - Number(levelRank(units[a].level) >= levelFloor),
+        )
       : g.members;
     for (const u of members) {
       if ((total >= q.totalCredits && high >= needHigh) || !room(g)) break;

@@ -29,7 +29,12 @@ export async function upsertLearners(graph: Graph, rows: LearnerRow[]): Promise<
   let total = 0;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK).map((r) => ({
-      previousFamilyName: null, postcode: null, email: null, available: true, linkedTo: null, ...r,
+      previousFamilyName: null,
+      postcode: null,
+      email: null,
+      available: true,
+      linkedTo: null,
+      ...r,
     }));
     const [res] = await graph.write('learners/upsert-learners', { rows: chunk });
     total += res.learners as number;

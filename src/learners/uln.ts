@@ -6,12 +6,7 @@ export const TEMPORARY_ULN = '9999999999';
 const WEIGHTS = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1];
 
 export type UlnProblem =
-  | 'missing'
-  | 'not-ten-digits'
-  | 'leading-zero'
-  | 'no-valid-check-digit'
-  | 'check-digit'
-  | 'temporary';
+  'missing' | 'not-ten-digits' | 'leading-zero' | 'no-valid-check-digit' | 'check-digit' | 'temporary';
 
 /** Check digit for a nine-digit prefix, or null when no ULN can start with it. */
 export function ulnCheckDigit(prefix: string): number | null {

@@ -127,8 +127,17 @@ const FIELD_LABELS: Readonly<Record<VerifiedField, string>> = {
 
 /** Letters that Unicode does not decompose into a base letter plus a mark. */
 const LETTER_FOLDS: Readonly<Record<string, string>> = {
-  'ł': 'l', 'ŀ': 'l', 'đ': 'd', 'ð': 'd', 'ħ': 'h', 'ø': 'o', 'ı': 'i',
-  'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'þ': 'th',
+  ł: 'l',
+  ŀ: 'l',
+  đ: 'd',
+  ð: 'd',
+  ħ: 'h',
+  ø: 'o',
+  ı: 'i',
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  þ: 'th',
 };
 
 /**
@@ -165,10 +174,19 @@ export function normalisePostcode(s: string | null | undefined): string {
 export type GenderCode = 'F' | 'M' | 'X' | 'U';
 
 const GENDER_SPELLINGS: Readonly<Record<string, GenderCode>> = {
-  f: 'F', female: 'F', '2': 'F',
-  m: 'M', male: 'M', '1': 'M',
-  x: 'X', other: 'X',
-  u: 'U', unknown: 'U', 'not known': 'U', '0': 'U', '9': 'U',
+  f: 'F',
+  female: 'F',
+  '2': 'F',
+  m: 'M',
+  male: 'M',
+  '1': 'M',
+  x: 'X',
+  other: 'X',
+  u: 'U',
+  unknown: 'U',
+  'not known': 'U',
+  '0': 'U',
+  '9': 'U',
 };
 
 /**
@@ -337,7 +355,9 @@ export function verifyLearner(
   // 1. The ULN itself.
   const problem = ulnProblem(uln);
   if (problem !== null) {
-    return answer('invalid-uln', uln, `The ULN is not valid: ${ULN_PROBLEM_MESSAGES[problem]}.`, { ulnProblem: problem });
+    return answer('invalid-uln', uln, `The ULN is not valid: ${ULN_PROBLEM_MESSAGES[problem]}.`, {
+      ulnProblem: problem,
+    });
   }
 
   // 2. Is it on the register, and which record does it stand for now?
@@ -385,14 +405,20 @@ export function verifyLearner(
 
   if (mismatches.length === 0) {
     if (masterUln !== undefined) {
-      return answer('linked-match', uln, 'This ULN has been merged into another learner record, and the details match that record. Use the master ULN given in this answer.', linked);
+      return answer(
+        'linked-match',
+        uln,
+        'This ULN has been merged into another learner record, and the details match that record. Use the master ULN given in this answer.',
+        linked,
+      );
     }
     return answer('match', uln, 'The details match the learner record for this ULN.');
   }
 
-  const mergedNote = masterUln !== undefined
-    ? 'This ULN has been merged into another learner record; the details were compared with that record. '
-    : '';
+  const mergedNote =
+    masterUln !== undefined
+      ? 'This ULN has been merged into another learner record; the details were compared with that record. '
+      : '';
 
   // 4. Similar: only the names differ, and one single kind of difference explains them.
   let similarity: Similarity | null = null;

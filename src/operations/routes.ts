@@ -15,25 +15,36 @@ export const Worker = Type.Object({
 });
 
 export const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/workers', {
-    config: { access: access.roles('operator') },
-    schema: {
-      tags: ['operations'],
-      summary: 'Background workers that have reported a heartbeat, newest first',
-      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ workers: Type.Array(Worker) }) },
+  app.get(
+    '/workers',
+    {
+      config: { access: access.roles('operator') },
+      schema: {
+        tags: ['operations'],
+        summary: 'Background workers that have reported a heartbeat, newest first',
+        querystring: Type.Object(
+          { limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ workers: Type.Array(Worker) }) },
+      },
     },
-  }, async (request) => ({ workers: await listWorkers(app.deps.graph, request.query.limit) }));
+    async (request) => ({ workers: await listWorkers(app.deps.graph, request.query.limit) }),
+  );
 
-  app.post('/workers/heartbeat', {
-    config: { access: access.roles('operator') },
-    schema: {
-      tags: ['operations'],
-      summary: 'Ask a worker to record a heartbeat (checks the queue end to end)',
-      response: { 202: Type.Object({ jobId: Type.String() }) },
+  app.post(
+    '/workers/heartbeat',
+    {
+      config: { access: access.roles('operator') },
+      schema: {
+        tags: ['operations'],
+        summary: 'Ask a worker to record a heartbeat (checks the queue end to end)',
+        response: { 202: Type.Object({ jobId: Type.String() }) },
+      },
     },
-  }, async (_request, reply) => {
-    const job = await app.deps.jobs.enqueue('operations.heartbeat', { at: new Date().toISOString() });
-    return reply.status(202).send({ jobId: String(job.id) });
-  });
+    async (_request, reply) => {
+      const job = await app.deps.jobs.enqueue('operations.heartbeat', { at: new Date().toISOString() });
+      return reply.status(202).send({ jobId: String(job.id) });
+    },
+  );
 };

@@ -33,7 +33,10 @@ export async function seedDemo(graph: Graph, opts: { learners?: number; seed?: n
   const learners = generateLearners({ seed, count: opts.learners ?? 200 });
   const achievements = generateAchievements({ seed, learners, catalogue });
   await upsertLearners(graph, learners);
-  const credits = await recordUnitCredits(graph, achievements.map((a) => ({ ...a, grade: a.grade ?? undefined })));
+  const credits = await recordUnitCredits(
+    graph,
+    achievements.map((a) => ({ ...a, grade: a.grade ?? undefined })),
+  );
 
   const perLearner = new Map<string, number>();
   for (const a of achievements) perLearner.set(a.uln, (perLearner.get(a.uln) ?? 0) + 1);
@@ -41,5 +44,11 @@ export async function seedDemo(graph: Graph, opts: { learners?: number; seed?: n
     .filter((l) => l.available && !l.linkedTo && (perLearner.get(l.uln) ?? 0) >= 4)
     .slice(0, 3)
     .map((l) => ({ uln: l.uln, credits: perLearner.get(l.uln) ?? 0 }));
-  return { units: catalogue.units.length, qualifications: catalogue.qualifications.length, learners: learners.length, credits, examples };
+  return {
+    units: catalogue.units.length,
+    qualifications: catalogue.qualifications.length,
+    learners: learners.length,
+    credits,
+    examples,
+  };
 }

@@ -132,7 +132,9 @@ function closures(nation: Nation, year: number): Map<string, string> {
 /** The public and bank holidays of a nation in a year, in date order. */
 export function publicHolidays(year: number, nation: Nation = DEFAULT_NATION): { date: string; name: string }[] {
   checkNation(nation);
-  return [...closures(nation, year)].map(([date, name]) => ({ date, name })).sort((a, b) => a.date.localeCompare(b.date));
+  return [...closures(nation, year)]
+    .map(([date, name]) => ({ date, name }))
+    .sort((a, b) => a.date.localeCompare(b.date));
 }
 
 function isServiceDayNumber(day: number, nation: Nation): boolean {
@@ -145,7 +147,11 @@ function isServiceDayNumber(day: number, nation: Nation): boolean {
 export function isServiceDay(date: string, nation: Nation = DEFAULT_NATION): boolean {
   checkNation(nation);
   const ms = Date.parse(`${date}T00:00:00Z`);
-  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(date) || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date) {
+  if (
+    !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(date) ||
+    Number.isNaN(ms) ||
+    new Date(ms).toISOString().slice(0, 10) !== date
+  ) {
     throw new RangeError(`not a calendar date: ${JSON.stringify(date)}`);
   }
   return isServiceDayNumber(ms / DAY_MS, nation);
@@ -155,7 +161,8 @@ export function isServiceDay(date: string, nation: Nation = DEFAULT_NATION): boo
 // Measuring and adding service time
 
 function checkNation(nation: Nation): void {
-  if (!isNation(nation)) throw new RangeError(`unknown nation ${JSON.stringify(nation)}; use one of ${NATIONS.join(', ')}`);
+  if (!isNation(nation))
+    throw new RangeError(`unknown nation ${JSON.stringify(nation)}; use one of ${NATIONS.join(', ')}`);
 }
 
 function instant(d: Date, name: string): number {

@@ -10,8 +10,18 @@ import { type Catalogue, type Level, levelRank } from '../catalogue/model.js';
 
 /** The nine English regions, then the three other nations. */
 export const REGIONS = [
-  'North East', 'North West', 'Yorkshire and the Humber', 'East Midlands', 'West Midlands',
-  'East of England', 'London', 'South East', 'South West', 'Wales', 'Scotland', 'Northern Ireland',
+  'North East',
+  'North West',
+  'Yorkshire and the Humber',
+  'East Midlands',
+  'West Midlands',
+  'East of England',
+  'London',
+  'South East',
+  'South West',
+  'Wales',
+  'Scotland',
+  'Northern Ireland',
 ] as const;
 
 /** Funding age bands, measured on the evaluation date (docs/routes-to-achievement.md). */
@@ -66,9 +76,29 @@ export interface GeneratePathwayOptions {
   referenceDate?: string;
 }
 
-const OCCUPATION_WORDS = ['Chef', 'Customer adviser', 'Care worker', 'Kitchen supervisor', 'Team leader', 'Technician', 'Administrator', 'Retail assistant', 'Electrician', 'Bookkeeper'];
+const OCCUPATION_WORDS = [
+  'Chef',
+  'Customer adviser',
+  'Care worker',
+  'Kitchen supervisor',
+  'Team leader',
+  'Technician',
+  'Administrator',
+  'Retail assistant',
+  'Electrician',
+  'Bookkeeper',
+];
 const PROVIDER_WORDS = ['College', 'Training', 'Skills Centre', 'Academy', 'Learning'];
-const PLACES = ['Northgate', 'Riverside', 'Hillcrest', 'Kingsbridge', 'Ashford Vale', 'Millbrook', 'Fairholme', 'Castleton'];
+const PLACES = [
+  'Northgate',
+  'Riverside',
+  'Hillcrest',
+  'Kingsbridge',
+  'Ashford Vale',
+  'Millbrook',
+  'Fairholme',
+  'Castleton',
+];
 
 function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
@@ -97,8 +127,15 @@ export function generatePathwayData(opts: GeneratePathwayOptions): PathwayData {
   const providerCount = opts.providers ?? Math.max(3, Math.ceil(catalogue.units.length / 40));
   const occupationCount = opts.occupations ?? Math.max(2, Math.ceil(catalogue.qualifications.length / 20));
   const perProvider = opts.unitsPerProvider ?? { min: 100, max: 400 };
-  if (!Number.isInteger(perProvider.min) || !Number.isInteger(perProvider.max) || perProvider.min < 1 || perProvider.max < perProvider.min) {
-    throw new RangeError(`unitsPerProvider must have whole numbers 1 <= min <= max, got ${perProvider.min}..${perProvider.max}`);
+  if (
+    !Number.isInteger(perProvider.min) ||
+    !Number.isInteger(perProvider.max) ||
+    perProvider.min < 1 ||
+    perProvider.max < perProvider.min
+  ) {
+    throw new RangeError(
+      `unitsPerProvider must have whole numbers 1 <= min <= max, got ${perProvider.min}..${perProvider.max}`,
+    );
   }
 
   // Qualifications by subject area, in catalogue order: a provider teaches in one to three
@@ -118,7 +155,8 @@ export function generatePathwayData(opts: GeneratePathwayOptions): PathwayData {
   const providers: ProviderData[] = [];
   for (let i = 0; i < providerCount; i++) {
     const size = rnd.int(perProvider.min, perProvider.max);
-    const chosenAreas = areas.length === 0 ? [] : [...new Set(Array.from({ length: 1 + rnd.weighted([70, 22, 8]) }, () => pick(areas)))];
+    const chosenAreas =
+      areas.length === 0 ? [] : [...new Set(Array.from({ length: 1 + rnd.weighted([70, 22, 8]) }, () => pick(areas)))];
     const pool = rnd.shuffle(chosenAreas.flatMap((a) => byArea.get(a)!.map((_, k) => [a, k] as const)));
     const taught = new Set<string>();
     for (const [area, k] of pool) {
@@ -149,16 +187,39 @@ export function generatePathwayData(opts: GeneratePathwayOptions): PathwayData {
     const chosen = new Set<string>();
     const n = Math.min(qans.length, 1 + Math.floor(random() * 4));
     while (chosen.size < n) chosen.add(pick(qans));
-    occupations.push({ code: `OCC${String(i + 1).padStart(4, '0')}`, title: `${OCCUPATION_WORDS[i % OCCUPATION_WORDS.length]} (${i + 1})`, qans: [...chosen].sort() });
+    occupations.push({
+      code: `OCC${String(i + 1).padStart(4, '0')}`,
+      title: `${OCCUPATION_WORDS[i % OCCUPATION_WORDS.length]} (${i + 1})`,
+      qans: [...chosen].sort(),
+    });
   }
 
   // Funding, in the shape of the English rules: young people funded up to level 3, adults
   // for a first level 2 or 3, and loans for adults at level 3 and above.
-  const atMost = (level: Level) => catalogue.qualifications.filter((q) => levelRank(q.level) <= levelRank(level) && random() < 0.8).map((q) => q.qan).sort();
+  const atMost = (level: Level) =>
+    catalogue.qualifications
+      .filter((q) => levelRank(q.level) <= levelRank(level) && random() < 0.8)
+      .map((q) => q.qan)
+      .sort();
   const fundingRules: FundingRuleData[] = [
     { id: 'young-people', name: '16 to 18 study programmes', ageBands: ['16-18'], maxLevel: '3', qans: atMost('3') },
-    { id: 'adult-entitlement', name: 'Adult legal entitlement (first full level 2 or 3)', ageBands: ['19-23'], maxLevel: '3', qans: atMost('3') },
-    { id: 'adult-loans', name: 'Advanced learner loans', ageBands: ['19-23', '24+'], maxLevel: null, qans: catalogue.qualifications.filter((q) => levelRank(q.level) >= levelRank('3') && random() < 0.8).map((q) => q.qan).sort() },
+    {
+      id: 'adult-entitlement',
+      name: 'Adult legal entitlement (first full level 2 or 3)',
+      ageBands: ['19-23'],
+      maxLevel: '3',
+      qans: atMost('3'),
+    },
+    {
+      id: 'adult-loans',
+      name: 'Advanced learner loans',
+      ageBands: ['19-23', '24+'],
+      maxLevel: null,
+      qans: catalogue.qualifications
+        .filter((q) => levelRank(q.level) >= levelRank('3') && random() < 0.8)
+        .map((q) => q.qan)
+        .sort(),
+    },
   ];
   return { providers, occupations, fundingRules };
 }

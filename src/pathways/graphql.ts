@@ -28,10 +28,28 @@ export const pathwaysSdl = /* GraphQL */ `
     date: String
     limit: Int
   }
-  type RouteProvider { ukprn: String!, name: String!, region: String! }
-  type RouteUnit { urn: String!, title: String!, level: String!, credit: Int!, providers: [RouteProvider!]! }
-  type RouteGroupFill { group: String!, units: [String!]! }
-  type RouteQualification { qan: String!, title: String!, level: String!, totalCredits: Int! }
+  type RouteProvider {
+    ukprn: String!
+    name: String!
+    region: String!
+  }
+  type RouteUnit {
+    urn: String!
+    title: String!
+    level: String!
+    credit: Int!
+    providers: [RouteProvider!]!
+  }
+  type RouteGroupFill {
+    group: String!
+    units: [String!]!
+  }
+  type RouteQualification {
+    qan: String!
+    title: String!
+    level: String!
+    totalCredits: Int!
+  }
   "The cheapest set of units that completes one qualification."
   type Route {
     qualification: RouteQualification!
@@ -44,11 +62,37 @@ export const pathwaysSdl = /* GraphQL */ `
     optimal: Boolean!
     occupations: [String!]!
   }
-  type RouteMissing { rule: String!, group: String, message: String! }
-  type UnreachableRoute { qualification: RouteQualification!, reason: String!, message: String!, missing: [RouteMissing!]! }
+  type RouteMissing {
+    rule: String!
+    group: String
+    message: String!
+  }
+  type UnreachableRoute {
+    qualification: RouteQualification!
+    reason: String!
+    message: String!
+    missing: [RouteMissing!]!
+  }
   "One set of units that completes two qualifications together."
-  type CombinedRoute { qans: [String!]!, unitsToTake: [Unit!]!, extraCredits: Int!, extraUnits: Int!, separateCredits: Int!, saving: Int!, shared: [String!]! }
-  type RouteFilters { minLevel: String, maxLevel: String, occupation: String, region: String, funded: Boolean!, ageBand: String, date: String!, limit: Int! }
+  type CombinedRoute {
+    qans: [String!]!
+    unitsToTake: [Unit!]!
+    extraCredits: Int!
+    extraUnits: Int!
+    separateCredits: Int!
+    saving: Int!
+    shared: [String!]!
+  }
+  type RouteFilters {
+    minLevel: String
+    maxLevel: String
+    occupation: String
+    region: String
+    funded: Boolean!
+    ageBand: String
+    date: String!
+    limit: Int!
+  }
   "OCF 06: routes to achievement, ranked by extra credits."
   type Routes {
     uln: String
@@ -81,7 +125,12 @@ function filtersOf(filter: Record<string, unknown> | null | undefined): RouteFil
 
 /** The service's view in the GraphQL shape: the qualification as an object of its own. */
 export function routesForGraphql(view: RoutesView) {
-  const qualification = (r: { qan: string; title: string; level: string; totalCredits?: number }) => ({ qan: r.qan, title: r.title, level: r.level, totalCredits: r.totalCredits ?? 0 });
+  const qualification = (r: { qan: string; title: string; level: string; totalCredits?: number }) => ({
+    qan: r.qan,
+    title: r.title,
+    level: r.level,
+    totalCredits: r.totalCredits ?? 0,
+  });
   return {
     ...view,
     routes: view.routes.map((r) => ({ ...r, qualification: qualification(r) })),
@@ -101,10 +150,20 @@ export function pathwaysResolvers(app: FastifyInstance): IResolvers {
           throw asGraphqlError(err);
         }
       },
-      whatIfRoutes: async (_root, args: { uln?: string | null; plannedUnits: string[]; filter?: Record<string, unknown> | null }, ctx) => {
+      whatIfRoutes: async (
+        _root,
+        args: { uln?: string | null; plannedUnits: string[]; filter?: Record<string, unknown> | null },
+        ctx,
+      ) => {
         const principal = args.uln ? await requireRole(ctx, LEARNER_VIEWER_ROLES) : undefined;
         try {
-          return routesForGraphql(await whatIfRoutes(graph(), principal, { uln: args.uln ?? undefined, plannedUnits: args.plannedUnits, filters: filtersOf(args.filter) }));
+          return routesForGraphql(
+            await whatIfRoutes(graph(), principal, {
+              uln: args.uln ?? undefined,
+              plannedUnits: args.plannedUnits,
+              filters: filtersOf(args.filter),
+            }),
+          );
         } catch (err) {
           throw asGraphqlError(err);
         }

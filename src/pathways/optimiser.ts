@@ -224,7 +224,8 @@ function qualifies(a: GroupAsk, s: number, flex: number): boolean {
 
 /** Least credit of new units meeting the ask when flexible items bring `flex` credits. */
 function leastFor(a: GroupAsk, flex: number): number {
-  for (let s = Math.max(0, a.needs[a.needs.length - 1] - flex); s <= a.table.top; s++) if (qualifies(a, s, flex)) return s;
+  for (let s = Math.max(0, a.needs[a.needs.length - 1] - flex); s <= a.table.top; s++)
+    if (qualifies(a, s, flex)) return s;
   return Infinity;
 }
 
@@ -332,10 +333,23 @@ export function optimiseRoute(input: RouteInput): RouteResult {
   };
   const run = (planned: readonly Unit[], evaluatorNodes?: number): Evaluation => {
     const credits = [...input.credits];
-    for (const u of planned) credits.push({ id: idFor(u.urn), urn: u.urn, credit: u.credit, level: u.level, awardDate: date, status: 'active' });
+    for (const u of planned)
+      credits.push({
+        id: idFor(u.urn),
+        urn: u.urn,
+        credit: u.credit,
+        level: u.level,
+        awardDate: date,
+        status: 'active',
+      });
     const ev = evaluate({
-      qualification: q, units: catalogue, credits, exemptions: input.exemptions,
-      globalEquivalences: input.globalEquivalences, date, maxNodes: evaluatorNodes,
+      qualification: q,
+      units: catalogue,
+      credits,
+      exemptions: input.exemptions,
+      globalEquivalences: input.globalEquivalences,
+      date,
+      maxNodes: evaluatorNodes,
     });
     stats.evaluations++;
     stats.evaluatorNodes += ev.nodes;
@@ -348,8 +362,16 @@ export function optimiseRoute(input: RouteInput): RouteResult {
   const skipped: Skipped[] = [];
   if (held.achieved) {
     return {
-      reachable: true, alreadyAchieved: true, add: [], extraCredits: 0, extraUnits: 0, evaluation: held,
-      groupsFilled: [], exhaustive: true, skipped, stats,
+      reachable: true,
+      alreadyAchieved: true,
+      add: [],
+      extraCredits: 0,
+      extraUnits: 0,
+      evaluation: held,
+      groupsFilled: [],
+      exhaustive: true,
+      skipped,
+      stats,
     };
   }
 
@@ -397,8 +419,13 @@ export function optimiseRoute(input: RouteInput): RouteResult {
     return r;
   };
   const reachOfUnit = (urn: string) => {
-    const options = identities(urn).flatMap((v) => (groupsOfUnit.get(v) ?? []).map((g) => ({ g, place: placeIndex.get(`${g}|${v}`) ?? -1 })));
-    return { groups: [...new Set(options.map((o) => o.g))], places: [...new Set(options.flatMap((o) => (o.place >= 0 ? [o.place] : [])))] };
+    const options = identities(urn).flatMap((v) =>
+      (groupsOfUnit.get(v) ?? []).map((g) => ({ g, place: placeIndex.get(`${g}|${v}`) ?? -1 })),
+    );
+    return {
+      groups: [...new Set(options.map((o) => o.g))],
+      places: [...new Set(options.flatMap((o) => (o.place >= 0 ? [o.place] : [])))],
+    };
   };
 
   // The learner's valid credits, one item per unit (the evaluator counts a unit once).
@@ -430,18 +457,26 @@ export function optimiseRoute(input: RouteInput): RouteResult {
     else usable.push(u!);
   }
   usable.sort((a, b) => (a.urn < b.urn ? -1 : 1));
-  const obtainable = (v: string) => [...heldValid.keys(), ...usable.map((u) => u.urn)].some((x) => identities(x).includes(v));
+  const obtainable = (v: string) =>
+    [...heldValid.keys(), ...usable.map((u) => u.urn)].some((x) => identities(x).includes(v));
 
   if (usable.length === 0) {
     return {
-      reachable: false, reason: 'no-units-available',
+      reachable: false,
+      reason: 'no-units-available',
       message: `no available unit can count towards ${q.qan}; still unmet: ${explain(held, obtainable, catalogue)}`,
-      missing: held.unmet, evaluation: held, exhaustive: proven, skipped, stats,
+      missing: held.unmet,
+      evaluation: held,
+      exhaustive: proven,
+      skipped,
+      stats,
     };
   }
 
   // ---- 2. items: where each held unit and each candidate can go ----
-  const heldItems = [...heldValid.entries()].map(([urn, h]) => ({ urn, ...h, ...reachOf(urn) })).filter((h) => h.groups.length > 0);
+  const heldItems = [...heldValid.entries()]
+    .map(([urn, h]) => ({ urn, ...h, ...reachOf(urn) }))
+    .filter((h) => h.groups.length > 0);
   const n = usable.length;
   const twinLast = new Map<string, number>();
   const cands: Candidate[] = usable.map((u, j) => {
@@ -466,8 +501,12 @@ export function optimiseRoute(input: RouteInput): RouteResult {
     for (const b of barredOf(c.unit.urn)) barredCands[b].push(j);
   });
   const byValueDesc = (js: number[]) => js.sort((a, b) => cands[b].value - cands[a].value || a - b);
-  const groupCands: number[][] = groups.map((_, g) => byValueDesc(cands.flatMap((c, j) => (c.groups.includes(g) ? [j] : []))));
-  const placeCands: number[][] = Array.from({ length: P }, (_, p) => cands.flatMap((c, j) => (c.places.includes(p) ? [j] : [])));
+  const groupCands: number[][] = groups.map((_, g) =>
+    byValueDesc(cands.flatMap((c, j) => (c.groups.includes(g) ? [j] : []))),
+  );
+  const placeCands: number[][] = Array.from({ length: P }, (_, p) =>
+    cands.flatMap((c, j) => (c.places.includes(p) ? [j] : [])),
+  );
   const allDesc = byValueDesc(cands.map((_, j) => j));
   /** Candidates that can go to several groups: chosen, they are flexible items. */
   const multiGroup = cands.flatMap((c, j) => (c.groups.length > 1 ? [j] : []));
@@ -568,7 +607,7 @@ export function optimiseRoute(input: RouteInput): RouteResult {
       single[g] += h.value;
       singleCount[g]++;
       heldSingle[g].push(h.value);
-      if (h.high) singleHigh[g] += h.value, heldSingleHigh[g].push(h.value);
+      if (h.high) ((singleHigh[g] += h.value), heldSingleHigh[g].push(h.value));
     } else {
       flex += h.value;
       if (h.high) flexHigh += h.value;
@@ -576,7 +615,7 @@ export function optimiseRoute(input: RouteInput): RouteResult {
       heldFlex.push({ key: i, value: h.value, high: h.high, groups: h.groups, credits: h.groups.map(() => h.value) });
     }
     for (const g of h.groups) unitsAvail[g]++;
-    for (const p of h.places) cover[p]++, heldByPlace[p].push(i);
+    for (const p of h.places) (cover[p]++, heldByPlace[p].push(i));
   });
   for (const list of [...heldSingle, ...heldSingleHigh]) list.sort((a, b) => b - a);
   const heldExemptions = new Set(input.exemptions ?? []);
@@ -591,7 +630,13 @@ export function optimiseRoute(input: RouteInput): RouteResult {
     if (most.size === 0) continue;
     flex += Math.max(...most.values());
     for (const [g, c] of most) flexAvail[g] += c;
-    heldFlex.push({ key: -1, value: Math.max(...most.values()), high: false, groups: [...most.keys()], credits: [...most.values()] });
+    heldFlex.push({
+      key: -1,
+      value: Math.max(...most.values()),
+      high: false,
+      groups: [...most.keys()],
+      credits: [...most.values()],
+    });
   }
 
   const status = new Int8Array(n); // 0 undecided, 1 in the route, 2 left out
@@ -618,7 +663,8 @@ export function optimiseRoute(input: RouteInput): RouteResult {
   /** Credits of the single items (high ones only, if asked) now in group g, plus `extra`, largest first. */
   const singlesDesc = (g: number, highOnly: boolean, extra: number[]): number[] => {
     const out = [...(highOnly ? heldSingleHigh[g] : heldSingle[g]), ...extra];
-    for (const j of groupCands[g]) if (status[j] === 1 && cands[j].groups.length === 1 && (!highOnly || cands[j].high)) out.push(cands[j].value);
+    for (const j of groupCands[g])
+      if (status[j] === 1 && cands[j].groups.length === 1 && (!highOnly || cands[j].high)) out.push(cands[j].value);
     // Less those merged into barred-set items.
     for (const v of highOnly ? mergedHighValues[g] : mergedValues[g]) {
       const i = out.indexOf(v);
@@ -630,13 +676,13 @@ export function optimiseRoute(input: RouteInput): RouteResult {
   /** A mandatory place that nothing fills, with one undecided unit that can: that unit must come in. */
   const propagate = (): number[] => {
     const forced: number[] = [];
-    for (let again = true; again; ) {
+    for (let again = true; again;) {
       again = false;
       for (let p = 0; p < P; p++) {
         if (cover[p] > 0) continue;
         let only = -1;
         let open = 0;
-        for (const j of placeCands[p]) if (status[j] === 0) open++, (only = j);
+        for (const j of placeCands[p]) if (status[j] === 0) (open++, (only = j));
         if (open !== 1) continue;
         status[only] = 1;
         apply(only, 1);
@@ -689,7 +735,13 @@ export function optimiseRoute(input: RouteInput): RouteResult {
     for (const j of multiGroup) {
       if (status[j] !== 1) continue;
       const c = cands[j];
-      flexItems.push({ key: -2 - j, value: c.value, high: c.high, groups: c.groups, credits: c.groups.map(() => c.value) });
+      flexItems.push({
+        key: -2 - j,
+        value: c.value,
+        high: c.high,
+        groups: c.groups,
+        credits: c.groups.map(() => c.value),
+      });
     }
     let flexNow = flex;
     let flexHighNow = flexHigh;
@@ -746,14 +798,14 @@ export function optimiseRoute(input: RouteInput): RouteResult {
           virtual.high ||= m.high;
           for (const g of m.groups) {
             const at = virtual.groups.indexOf(g);
-            if (at < 0) virtual.groups.push(g), virtual.credits.push(m.value);
+            if (at < 0) (virtual.groups.push(g), virtual.credits.push(m.value));
             else virtual.credits[at] = Math.max(virtual.credits[at], m.value);
           }
           if (m.groups.length === 1) {
             const g = m.groups[0];
             singleLess[g] += m.value;
             mergedValues[g].push(m.value);
-            if (m.high) (singleHighLess[g] += m.value), mergedHighValues[g].push(m.value);
+            if (m.high) ((singleHighLess[g] += m.value), mergedHighValues[g].push(m.value));
           } else {
             flexNow -= m.value;
             if (m.high) flexHighNow -= m.value;
@@ -782,7 +834,7 @@ export function optimiseRoute(input: RouteInput): RouteResult {
       if (!f) continue; // a single item: it can only go there anyway
       const g = placeGroup[p];
       flexNow -= f.value;
-      if (f.high) (flexHighNow -= f.value), (pinnedHigh[g] += f.value);
+      if (f.high) ((flexHighNow -= f.value), (pinnedHigh[g] += f.value));
       f.groups.forEach((gg, i) => (flexTo[gg] -= f.credits[i]));
       pinned[g] += f.value;
       pinnedValues[g].push(f.value);
@@ -812,7 +864,8 @@ export function optimiseRoute(input: RouteInput): RouteResult {
         mine = sumFirst(list, maxUnits);
         mineHigh = sumFirst(singlesDesc(g, true, pinnedHigh[g] > 0 ? pinnedValues[g] : []), maxUnits);
         needs = [];
-        for (let k = 0, sum = 0; k <= Math.min(maxUnits, list.length); sum += list[k++]) needs.push(Math.max(0, minCredits - sum));
+        for (let k = 0, sum = 0; k <= Math.min(maxUnits, list.length); sum += list[k++])
+          needs.push(Math.max(0, minCredits - sum));
       }
       deficit[g] = Math.max(0, minCredits - mine);
       const room = cap[g] - Math.min(cap[g], mine);
@@ -836,7 +889,14 @@ export function optimiseRoute(input: RouteInput): RouteResult {
         placeCount++;
       }
       if (needs[needs.length - 1] === 0 && unitsNeeded === 0 && placeCount === 0) continue;
-      const ask: GroupAsk = { table: tab.table[g][from], needs, unitsNeeded, maxCount: maxUnits, placeCost, placeCount };
+      const ask: GroupAsk = {
+        table: tab.table[g][from],
+        needs,
+        unitsNeeded,
+        maxCount: maxUnits,
+        placeCost,
+        placeCount,
+      };
       asked.push({ g, ask, room, roomHigh });
       const least = leastFor(ask, flexTo[g]);
       if (least === Infinity) return fail({ kind: 'group', group: g });
@@ -910,9 +970,11 @@ export function optimiseRoute(input: RouteInput): RouteResult {
       // credits it still lacks are paid for at one credit each: the search only needs to know
       // that the bound exceeds `enough`, and enough + 1 is then a lower bound as good as any.
       const takers: number[] = [];
-      for (let g = 0; g < G; g++) if (!(leastOf[g] === 0 && (roomOf[g] === 0 || tab.sum[g][from] === 0))) takers.push(g);
+      for (let g = 0; g < G; g++)
+        if (!(leastOf[g] === 0 && (roomOf[g] === 0 || tab.sum[g][from] === 0))) takers.push(g);
       const canCount = new Array<number>(takers.length + 1).fill(0);
-      for (let i = takers.length - 1; i >= 0; i--) canCount[i] = canCount[i + 1] + Math.min(roomOf[takers[i]], groupTotal[takers[i]]);
+      for (let i = takers.length - 1; i >= 0; i--)
+        canCount[i] = canCount[i + 1] + Math.min(roomOf[takers[i]], groupTotal[takers[i]]);
       const NONE = 0x3fffffff;
       let best = new Int32Array(T + 1).fill(NONE);
       best[0] = 0;
@@ -984,9 +1046,10 @@ export function optimiseRoute(input: RouteInput): RouteResult {
     const askedOf = new Array<UnitsAsked | null>(G).fill(null);
     asked.forEach((x, t) => (askedOf[x.g] = asks[t]));
     const waste = r - totalShort;
-    const forTotal = waste <= EXACT_WASTE
-      ? fewestPaying(r, waste, limit, valuesOf, askedOf)
-      : fewestCounting(totalShort, limit, valuesOf, roomOf, askedOf);
+    const forTotal =
+      waste <= EXACT_WASTE
+        ? fewestPaying(r, waste, limit, valuesOf, askedOf)
+        : fewestCounting(totalShort, limit, valuesOf, roomOf, askedOf);
     return Math.max(k, forTotal, fewestCounting(levelShort, limit, highValuesOf, roomHighOf, null));
   };
 
@@ -996,7 +1059,13 @@ export function optimiseRoute(input: RouteInput): RouteResult {
    * units its own rules ask (units may be reused across groups). most[k]: the most credits k
    * units can count, group by group.
    */
-  const fewestCounting = (target: number, limit: number, valuesOf: number[][], room: number[], askedOf: (UnitsAsked | null)[] | null): number => {
+  const fewestCounting = (
+    target: number,
+    limit: number,
+    valuesOf: number[][],
+    room: number[],
+    askedOf: (UnitsAsked | null)[] | null,
+  ): number => {
     if (target <= 0) return 0;
     let most = new Array<number>(limit + 1).fill(-Infinity);
     most[0] = 0;
@@ -1027,7 +1096,13 @@ export function optimiseRoute(input: RouteInput): RouteResult {
    * groups): fewest[s] = fewest units of the group making exactly s; best[c][w] = fewest units,
    * group by group, costing c and wasting w.
    */
-  const fewestPaying = (r: number, waste: number, limit: number, valuesOf: number[][], askedOf: (UnitsAsked | null)[]): number => {
+  const fewestPaying = (
+    r: number,
+    waste: number,
+    limit: number,
+    valuesOf: number[][],
+    askedOf: (UnitsAsked | null)[],
+  ): number => {
     const width = waste + 1;
     const NONE = 1 << 30;
     let best = new Int32Array((r + 1) * width).fill(NONE);
@@ -1040,11 +1115,12 @@ export function optimiseRoute(input: RouteInput): RouteResult {
       const hi = Math.min(r, room + waste);
       const fewest = new Int32Array(hi + 1).fill(NONE);
       fewest[0] = 0;
-      for (const v of values) for (let x = hi; x >= v; x--) if (fewest[x - v] + 1 < fewest[x]) fewest[x] = fewest[x - v] + 1;
+      for (const v of values)
+        for (let x = hi; x >= v; x--) if (fewest[x - v] + 1 < fewest[x]) fewest[x] = fewest[x - v] + 1;
       // The sums from lo up that some of the group's units make, with what each costs in units.
       const sums: number[] = [];
       const unitsFor: number[] = [];
-      for (let x = lo; x <= hi; x++) if (fewest[x] < NONE) sums.push(x), unitsFor.push(Math.max(atLeast, fewest[x]));
+      for (let x = lo; x <= hi; x++) if (fewest[x] < NONE) (sums.push(x), unitsFor.push(Math.max(atLeast, fewest[x])));
       const next = new Int32Array((r + 1) * width).fill(NONE);
       for (let c = 0; c <= r; c++) {
         for (let w = 0; w <= waste; w++) {
@@ -1065,7 +1141,8 @@ export function optimiseRoute(input: RouteInput): RouteResult {
     }
     let fewest = limit;
     for (let c = 0; c <= r; c++) {
-      for (let w = 0; w <= waste; w++) if (c - w >= r - waste && best[c * width + w] < fewest) fewest = best[c * width + w];
+      for (let w = 0; w <= waste; w++)
+        if (c - w >= r - waste && best[c * width + w] < fewest) fewest = best[c * width + w];
     }
     return fewest;
   };
@@ -1080,20 +1157,30 @@ export function optimiseRoute(input: RouteInput): RouteResult {
   if (!possible) {
     const all = run(usable, EXPLAIN_NODES);
     return {
-      reachable: false, reason: 'rules-cannot-be-met',
+      reachable: false,
+      reason: 'rules-cannot-be-met',
       message: `${q.qan} cannot be achieved with the units available: ${describe(failure!, groups, placeGroup, placeUnit, catalogue, q)}`,
-      missing: all.unmet, evaluation: all, exhaustive: true, skipped, stats,
+      missing: all.unmet,
+      evaluation: all,
+      exhaustive: true,
+      skipped,
+      stats,
     };
   }
   const all = run(usable);
   if (!all.achieved) {
     const limited = !all.exhaustive;
     return {
-      reachable: false, reason: limited ? 'search-limit' : 'rules-cannot-be-met',
+      reachable: false,
+      reason: limited ? 'search-limit' : 'rules-cannot-be-met',
       message: limited
         ? `could not decide whether ${q.qan} can be achieved: the evaluator reached its node limit with every available unit`
         : `${q.qan} cannot be achieved with the units available: ${explain(all, obtainable, catalogue)}`,
-      missing: all.unmet, evaluation: all, exhaustive: proven, skipped, stats,
+      missing: all.unmet,
+      evaluation: all,
+      exhaustive: proven,
+      skipped,
+      stats,
     };
   }
 
@@ -1134,7 +1221,8 @@ export function optimiseRoute(input: RouteInput): RouteResult {
     let unitsLb = units;
     const cut = (): boolean => {
       const f = cost + lb;
-      if (target) return f > target.cost || count + unitsLb(target.cost - cost, target.count - count + 1) > target.count;
+      if (target)
+        return f > target.cost || count + unitsLb(target.cost - cost, target.count - count + 1) > target.count;
       if (best === null) {
         if (f <= budget) return false;
         nextBudget = Math.min(nextBudget, f);
@@ -1219,13 +1307,23 @@ export function optimiseRoute(input: RouteInput): RouteResult {
   const evaluation = achievedCache.get(route.join(','))?.achieved ? achievedCache.get(route.join(','))! : run(add);
   const planned = new Set(add.map((u) => plannedId.get(u.urn)!));
   const groupsFilled = groups.flatMap((g) => {
-    const here = evaluation.allocation.filter((a) => a.group === g.id && planned.has(a.creditId)).map((a) => a.urn).sort();
+    const here = evaluation.allocation
+      .filter((a) => a.group === g.id && planned.has(a.creditId))
+      .map((a) => a.urn)
+      .sort();
     return here.length > 0 ? [{ group: g.id, units: here }] : [];
   });
   return {
-    reachable: true, alreadyAchieved: false, add,
-    extraCredits: add.reduce((s, u) => s + u.credit, 0), extraUnits: add.length,
-    evaluation, groupsFilled, exhaustive: proven && !aborted && lexFirst !== null, skipped, stats,
+    reachable: true,
+    alreadyAchieved: false,
+    add,
+    extraCredits: add.reduce((s, u) => s + u.credit, 0),
+    extraUnits: add.length,
+    evaluation,
+    groupsFilled,
+    exhaustive: proven && !aborted && lexFirst !== null,
+    skipped,
+    stats,
   };
 }
 
@@ -1240,7 +1338,12 @@ function unitName(catalogue: ReadonlyMap<string, Unit>, urn: string): string {
 
 /** Why the bound says the qualification is out of reach, in words. */
 function describe(
-  f: Failure, groups: RuleGroup[], placeGroup: number[], placeUnit: string[], catalogue: ReadonlyMap<string, Unit>, q: Qualification,
+  f: Failure,
+  groups: RuleGroup[],
+  placeGroup: number[],
+  placeUnit: string[],
+  catalogue: ReadonlyMap<string, Unit>,
+  q: Qualification,
 ): string {
   switch (f.kind) {
     case 'place':
@@ -1249,7 +1352,10 @@ function describe(
       return `mandatory unit ${unitName(catalogue, placeUnit[f.place])} of group ${groups[placeGroup[f.place]].id} can only be filled by a unit that must fill another mandatory place`;
     case 'group': {
       const g = groups[f.group];
-      const rules = [g.minCredits !== undefined && `${g.minCredits} credits`, g.minUnits !== undefined && `${g.minUnits} units`].filter(Boolean);
+      const rules = [
+        g.minCredits !== undefined && `${g.minCredits} credits`,
+        g.minUnits !== undefined && `${g.minUnits} units`,
+      ].filter(Boolean);
       const within = g.maxUnits !== undefined ? ` within ${g.maxUnits} units` : '';
       return `group ${g.id} cannot reach ${rules.join(' and ') || 'its minimum'}${within} with the units held and available`;
     }
@@ -1274,7 +1380,9 @@ function explain(ev: Evaluation, obtainable: (v: string) => boolean, catalogue: 
       const absent = g!.missingUnits.filter((v) => !obtainable(v));
       const blocked = g!.missingUnits.filter((v) => obtainable(v));
       if (absent.length > 0) {
-        parts.push(`mandatory unit(s) ${absent.map((v) => unitName(catalogue, v)).join(', ')} of group ${g!.id} neither held nor available`);
+        parts.push(
+          `mandatory unit(s) ${absent.map((v) => unitName(catalogue, v)).join(', ')} of group ${g!.id} neither held nor available`,
+        );
       }
       if (blocked.length > 0) {
         parts.push(
@@ -1282,14 +1390,22 @@ function explain(ev: Evaluation, obtainable: (v: string) => boolean, catalogue: 
         );
       }
     } else if (u.rule === 'group-min-credits') {
-      parts.push(`group ${g!.id} cannot reach ${g!.minCredits} credits with the units held and available (best allocation: ${g!.credits})`);
+      parts.push(
+        `group ${g!.id} cannot reach ${g!.minCredits} credits with the units held and available (best allocation: ${g!.credits})`,
+      );
     } else if (u.rule === 'group-min-units') {
-      parts.push(`group ${g!.id} cannot reach ${g!.minUnits} units with the units held and available (best allocation: ${g!.units})`);
+      parts.push(
+        `group ${g!.id} cannot reach ${g!.minUnits} units with the units held and available (best allocation: ${g!.units})`,
+      );
     } else if (u.rule === 'total-credits') {
-      parts.push(`the qualification needs ${ev.totalRequired} credits; with every available unit the best allocation counts ${ev.totalCredits}`);
+      parts.push(
+        `the qualification needs ${ev.totalRequired} credits; with every available unit the best allocation counts ${ev.totalCredits}`,
+      );
     } else {
       const l = ev.creditsAtLevel!;
-      parts.push(`the qualification needs ${l.required} credits at level ${l.level} or above; with every available unit the best allocation counts ${l.counted}`);
+      parts.push(
+        `the qualification needs ${l.required} credits at level ${l.level} or above; with every available unit the best allocation counts ${l.counted}`,
+      );
     }
   }
   return parts.join('; ');

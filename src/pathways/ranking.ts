@@ -89,7 +89,14 @@ const byQan = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Planned units as credits awarded on the date, with ids no real credit uses. */
 export function plannedCredits(units: readonly Unit[], date: string, prefix = 'planned'): LearnerCredit[] {
-  return units.map((u) => ({ id: `${prefix}:${u.urn}`, urn: u.urn, credit: u.credit, level: u.level, awardDate: date, status: 'active' }));
+  return units.map((u) => ({
+    id: `${prefix}:${u.urn}`,
+    urn: u.urn,
+    credit: u.credit,
+    level: u.level,
+    awardDate: date,
+    status: 'active',
+  }));
 }
 
 /** Ranking order: fewest extra credits, then fewest units, then QAN. */
@@ -100,17 +107,34 @@ export function compareRoutes(a: RankedRoute, b: RankedRoute): number {
 function ranked(c: RouteCandidate, r: Extract<RouteResult, { reachable: true }>): RankedRoute {
   const q = c.qualification;
   return {
-    qan: q.qan, title: q.title, level: q.level, totalCredits: q.totalCredits,
-    alreadyAchieved: r.alreadyAchieved, extraCredits: r.extraCredits, extraUnits: r.extraUnits,
-    unitsToTake: [...r.add].sort(byUrn), groupsFilled: r.groupsFilled, optimal: r.exhaustive,
+    qan: q.qan,
+    title: q.title,
+    level: q.level,
+    totalCredits: q.totalCredits,
+    alreadyAchieved: r.alreadyAchieved,
+    extraCredits: r.extraCredits,
+    extraUnits: r.extraUnits,
+    unitsToTake: [...r.add].sort(byUrn),
+    groupsFilled: r.groupsFilled,
+    optimal: r.exhaustive,
   };
 }
 
 /** Does the set of units, added to the credits, complete the qualification? */
-function completes(c: RouteCandidate, credits: LearnerCredit[], add: readonly Unit[], date: string, exemptions?: string[]): boolean {
+function completes(
+  c: RouteCandidate,
+  credits: LearnerCredit[],
+  add: readonly Unit[],
+  date: string,
+  exemptions?: string[],
+): boolean {
   return evaluate({
-    qualification: c.qualification, units: c.units, credits: [...credits, ...plannedCredits(add, date, 'combined')],
-    exemptions, globalEquivalences: c.globalEquivalences, date,
+    qualification: c.qualification,
+    units: c.units,
+    credits: [...credits, ...plannedCredits(add, date, 'combined')],
+    exemptions,
+    globalEquivalences: c.globalEquivalences,
+    date,
   }).achieved;
 }
 
@@ -133,7 +157,10 @@ export function combinePair(
   options.push([...union.values()]);
   const countA = a.counting?.() ?? countingUnits(a.candidate);
   const countB = b.counting?.() ?? countingUnits(b.candidate);
-  for (const [first, second, countSecond] of [[a, b, countB], [b, a, countA]] as const) {
+  for (const [first, second, countSecond] of [
+    [a, b, countB],
+    [b, a, countA],
+  ] as const) {
     // When no unit of the first route counts in the second, the second's cheapest completion on
     // top of it is its own route again: nothing to gain, and an optimiser run saved.
     if (!first.route.unitsToTake.some((u) => countSecond.has(u.urn))) {
@@ -141,10 +168,14 @@ export function combinePair(
       continue;
     }
     const after = optimiseRoute({
-      qualification: second.candidate.qualification, units: second.candidate.units,
+      qualification: second.candidate.qualification,
+      units: second.candidate.units,
       credits: [...credits, ...plannedCredits(first.route.unitsToTake, date, 'first')],
-      exemptions, globalEquivalences: second.candidate.globalEquivalences, date,
-      available: second.candidate.available, maxNodes,
+      exemptions,
+      globalEquivalences: second.candidate.globalEquivalences,
+      date,
+      available: second.candidate.available,
+      maxNodes,
     });
     if (after.reachable) options.push([...first.route.unitsToTake, ...after.add]);
   }
@@ -154,7 +185,11 @@ export function combinePair(
     const set = [...new Map(units.map((u) => [u.urn, u])).values()].sort(byUrn);
     const cost = set.reduce((s, u) => s + u.credit, 0);
     if (cost > bestCost || (cost === bestCost && best !== null && set.length >= best.length)) continue;
-    if (!completes(a.candidate, credits, set, date, exemptions) || !completes(b.candidate, credits, set, date, exemptions)) continue;
+    if (
+      !completes(a.candidate, credits, set, date, exemptions) ||
+      !completes(b.candidate, credits, set, date, exemptions)
+    )
+      continue;
     best = set;
     bestCost = cost;
   }
@@ -184,11 +219,12 @@ export function compareCombined(a: CombinedRoute, b: CombinedRoute): number {
  */
 export function countingUnits(c: Pick<RouteCandidate, 'qualification' | 'globalEquivalences'>): Set<string> {
   const into = new Map<string, string[]>();
-  for (const e of [...c.qualification.equivalences, ...c.globalEquivalences]) into.set(e.to, [...(into.get(e.to) ?? []), e.from]);
+  for (const e of [...c.qualification.equivalences, ...c.globalEquivalences])
+    into.set(e.to, [...(into.get(e.to) ?? []), e.from]);
   const out = new Set(c.qualification.groups.flatMap((g) => g.units));
   const todo = [...out];
   while (todo.length > 0) {
-    for (const from of into.get(todo.pop()!) ?? []) if (!out.has(from)) out.add(from), todo.push(from);
+    for (const from of into.get(todo.pop()!) ?? []) if (!out.has(from)) (out.add(from), todo.push(from));
   }
   return out;
 }
@@ -201,7 +237,8 @@ export function countingUnits(c: Pick<RouteCandidate, 'qualification' | 'globalE
  */
 function mayShare(a: Ranked, b: Ranked): boolean {
   if (!a.route.optimal || !b.route.optimal) return true;
-  for (const urn of [...a.candidate.available, ...b.candidate.available]) if (a.counting().has(urn) && b.counting().has(urn)) return true;
+  for (const urn of [...a.candidate.available, ...b.candidate.available])
+    if (a.counting().has(urn) && b.counting().has(urn)) return true;
   return false;
 }
 
@@ -235,8 +272,14 @@ export class RouteRanker {
     if (this.seen.has(c.qualification.qan)) return;
     this.seen.add(c.qualification.qan);
     const r = optimiseRoute({
-      qualification: c.qualification, units: c.units, credits, exemptions,
-      globalEquivalences: c.globalEquivalences, date, available: c.available, maxNodes,
+      qualification: c.qualification,
+      units: c.units,
+      credits,
+      exemptions,
+      globalEquivalences: c.globalEquivalences,
+      date,
+      available: c.available,
+      maxNodes,
     });
     if (r.reachable) {
       let counting: Set<string> | null = null;
@@ -246,7 +289,14 @@ export class RouteRanker {
       this.costs.splice(at, 0, r.extraCredits);
     } else {
       const q = c.qualification;
-      this.unreachable.push({ qan: q.qan, title: q.title, level: q.level, reason: r.reason, message: r.message, missing: r.missing });
+      this.unreachable.push({
+        qan: q.qan,
+        title: q.title,
+        level: q.level,
+        reason: r.reason,
+        message: r.message,
+        missing: r.missing,
+      });
     }
   }
 
@@ -262,7 +312,10 @@ export class RouteRanker {
   /** The reachable routes ranked, and the unreachable candidates by QAN. */
   ranked(): Omit<RankResult, 'combined'> {
     this.reachable.sort((a, b) => compareRoutes(a.route, b.route));
-    return { routes: this.reachable.map((x) => x.route), unreachable: [...this.unreachable].sort((a, b) => byQan(a.qan, b.qan)) };
+    return {
+      routes: this.reachable.map((x) => x.route),
+      unreachable: [...this.unreachable].sort((a, b) => byQan(a.qan, b.qan)),
+    };
   }
 
   /** Combined routes among the first `combineTop` reachable routes that still need something. */

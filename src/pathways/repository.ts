@@ -32,10 +32,23 @@ export interface PathwayLoadReport {
  * and qualifications must already be in the catalogue; rows naming others are skipped.
  */
 export async function loadPathwayData(graph: Graph, data: PathwayData): Promise<PathwayLoadReport> {
-  const report: PathwayLoadReport = { providers: data.providers.length, offers: 0, occupations: data.occupations.length, occupationLinks: 0, fundingRules: data.fundingRules.length, fundingLinks: 0 };
+  const report: PathwayLoadReport = {
+    providers: data.providers.length,
+    offers: 0,
+    occupations: data.occupations.length,
+    occupationLinks: 0,
+    fundingRules: data.fundingRules.length,
+    fundingLinks: 0,
+  };
   // A provider's offers can be many: a big provider is written in several rows of CHUNK offers.
   const providerRows = data.providers.flatMap((p) =>
-    (p.offers.length === 0 ? [[]] : chunks(p.offers)).map((offers) => ({ ukprn: p.ukprn, name: p.name, region: p.region, offers })));
+    (p.offers.length === 0 ? [[]] : chunks(p.offers)).map((offers) => ({
+      ukprn: p.ukprn,
+      name: p.name,
+      region: p.region,
+      offers,
+    })),
+  );
   for (const batch of chunks(providerRows, 10)) {
     const [r] = await graph.write<{ offers: number }>('pathways/upsert-providers', { rows: batch });
     report.offers += r?.offers ?? 0;
@@ -45,7 +58,14 @@ export async function loadPathwayData(graph: Graph, data: PathwayData): Promise<
     report.occupationLinks += r?.links ?? 0;
   }
   for (const batch of chunks(data.fundingRules)) {
-    const rows = batch.map((f) => ({ id: f.id, name: f.name, ageBands: f.ageBands, maxLevel: f.maxLevel, maxLevelRank: f.maxLevel === null ? null : levelRank(f.maxLevel), qans: f.qans }));
+    const rows = batch.map((f) => ({
+      id: f.id,
+      name: f.name,
+      ageBands: f.ageBands,
+      maxLevel: f.maxLevel,
+      maxLevelRank: f.maxLevel === null ? null : levelRank(f.maxLevel),
+      qans: f.qans,
+    }));
     const [r] = await graph.write<{ links: number }>('pathways/upsert-funding-rules', { rows });
     report.fundingLinks += r?.links ?? 0;
   }
@@ -58,16 +78,37 @@ export interface LearnerProfile {
 }
 
 interface CreditRow {
-  id: string; urn: string; credit: number; level: Level; awardDate: string; status: string; underChallenge: boolean | null;
+  id: string;
+  urn: string;
+  credit: number;
+  level: Level;
+  awardDate: string;
+  status: string;
+  underChallenge: boolean | null;
 }
 
 /** A learner's unit credits (merged ULNs included; one AO's only when `onlyAo`) and funding age band on the date. */
-export async function learnerProfile(graph: Graph, uln: string, onlyAo: string | null, date: string): Promise<LearnerProfile> {
-  const [row] = await graph.read<{ ageBand: AgeBand | null; credits: CreditRow[] }>('pathways/learner-profile', { uln, aoUkprn: onlyAo, date });
-  const credits = (row?.credits ?? []).map((r): LearnerCredit => ({
-    id: r.id, urn: r.urn, credit: r.credit, level: r.level, awardDate: r.awardDate,
-    status: r.status === 'withdrawn' ? 'withdrawn' : r.underChallenge ? 'challenged' : 'active',
-  })).sort((a, b) => (a.awardDate === b.awardDate ? (a.id < b.id ? -1 : 1) : a.awardDate < b.awardDate ? -1 : 1));
+export async function learnerProfile(
+  graph: Graph,
+  uln: string,
+  onlyAo: string | null,
+  date: string,
+): Promise<LearnerProfile> {
+  const [row] = await graph.read<{ ageBand: AgeBand | null; credits: CreditRow[] }>('pathways/learner-profile', {
+    uln,
+    aoUkprn: onlyAo,
+    date,
+  });
+  const credits = (row?.credits ?? [])
+    .map((r): LearnerCredit => ({
+      id: r.id,
+      urn: r.urn,
+      credit: r.credit,
+      level: r.level,
+      awardDate: r.awardDate,
+      status: r.status === 'withdrawn' ? 'withdrawn' : r.underChallenge ? 'challenged' : 'active',
+    }))
+    .sort((a, b) => (a.awardDate === b.awardDate ? (a.id < b.id ? -1 : 1) : a.awardDate < b.awardDate ? -1 : 1));
   return { ageBand: row?.ageBand ?? null, credits };
 }
 
@@ -100,7 +141,10 @@ export interface Candidates {
 
 /** Candidate qualifications with every filter applied in the query, by lower bound then QAN. */
 export async function findCandidates(graph: Graph, query: CandidateQuery): Promise<Candidates> {
-  const [row] = await graph.read<{ candidates: CandidateRow[]; units: number; equivalences: number }>('pathways/candidates', { ...query });
+  const [row] = await graph.read<{ candidates: CandidateRow[]; units: number; equivalences: number }>(
+    'pathways/candidates',
+    { ...query },
+  );
   return { candidates: row?.candidates ?? [], stamp: `${row?.units ?? 0}/${row?.equivalences ?? 0}` };
 }
 
@@ -122,11 +166,20 @@ export interface CandidateBatch {
  * One read for a batch of candidates: the rules of `qans` and, with a region, the units of
  * `offerQans` offered there on the date.
  */
-export async function candidateBatch(graph: Graph, qans: string[], offerQans: string[], region: string | null, date: string): Promise<CandidateBatch> {
+export async function candidateBatch(
+  graph: Graph,
+  qans: string[],
+  offerQans: string[],
+  region: string | null,
+  date: string,
+): Promise<CandidateBatch> {
   const out: CandidateBatch = { rules: new Map(), offered: new Map() };
   if (region === null) offerQans = [];
   if (qans.length === 0 && offerQans.length === 0) return out;
-  const [row] = await graph.read<{ rules: RulesRow[]; offered: { qan: string; urns: string[] }[] }>('pathways/candidate-batch', { qans, offerQans, region, date });
+  const [row] = await graph.read<{ rules: RulesRow[]; offered: { qan: string; urns: string[] }[] }>(
+    'pathways/candidate-batch',
+    { qans, offerQans, region, date },
+  );
   for (const r of row?.rules ?? []) out.rules.set(r.qualification.qan, rulesFromRow(r));
   for (const o of row?.offered ?? []) out.offered.set(o.qan, new Set(o.urns));
   return out;
@@ -146,10 +199,19 @@ export interface RouteDetails {
 }
 
 /** What a page of routes shows about its units and qualifications, in one read. */
-export async function routeDetails(graph: Graph, urns: string[], qans: string[], region: string | null, date: string, max: number): Promise<RouteDetails> {
+export async function routeDetails(
+  graph: Graph,
+  urns: string[],
+  qans: string[],
+  region: string | null,
+  date: string,
+  max: number,
+): Promise<RouteDetails> {
   if (urns.length === 0 && qans.length === 0) return { providers: new Map(), occupations: new Map() };
-  const [row] = await graph.read<{ units: { urn: string; providers: OfferingProvider[] }[]; qualifications: { qan: string; occupations: string[] }[] }>(
-    'pathways/route-details', { urns, qans, region, date, max });
+  const [row] = await graph.read<{
+    units: { urn: string; providers: OfferingProvider[] }[];
+    qualifications: { qan: string; occupations: string[] }[];
+  }>('pathways/route-details', { urns, qans, region, date, max });
   return {
     providers: new Map((row?.units ?? []).map((u) => [u.urn, u.providers])),
     occupations: new Map((row?.qualifications ?? []).map((q) => [q.qan, q.occupations])),

@@ -12,7 +12,16 @@ import { openLearner, type LearnerPass } from '../learners/gate.js';
 import { checkDate } from '../catalogue/service.js';
 import { URN_PATTERN, isLevel, levelRank, type LearnerCredit, type Level, type Unit } from '../catalogue/model.js';
 import { AGE_BANDS, REGIONS, type AgeBand } from './generator.js';
-import { candidateBatch, findCandidates, learnerProfile, routeDetails, unitsByUrn, type CandidateRow, type CandidateRules, type OfferingProvider } from './repository.js';
+import {
+  candidateBatch,
+  findCandidates,
+  learnerProfile,
+  routeDetails,
+  unitsByUrn,
+  type CandidateRow,
+  type CandidateRules,
+  type OfferingProvider,
+} from './repository.js';
 import { plannedCredits, RouteRanker, type CombinedRoute, type RankedRoute, type UnreachableRoute } from './ranking.js';
 import { rulesCacheOf } from './rules-cache.js';
 
@@ -94,18 +103,33 @@ export function checkFilters(f: RouteFilters): Omit<AppliedFilters, 'ageBand'> &
   let minLevel = levelField(f.minLevel, 'minLevel');
   let maxLevel = levelField(f.maxLevel, 'maxLevel');
   if (exact !== null) {
-    if ((minLevel !== null && minLevel !== exact) || (maxLevel !== null && maxLevel !== exact)) throw bad('level', 'give either level or minLevel/maxLevel, not both');
+    if ((minLevel !== null && minLevel !== exact) || (maxLevel !== null && maxLevel !== exact))
+      throw bad('level', 'give either level or minLevel/maxLevel, not both');
     minLevel = maxLevel = exact;
   }
-  if (minLevel !== null && maxLevel !== null && levelRank(minLevel) > levelRank(maxLevel)) throw bad('minLevel', `minLevel ${minLevel} is above maxLevel ${maxLevel}`);
-  if (f.region !== undefined && !(REGIONS as readonly string[]).includes(f.region)) throw bad('region', `region must be one of: ${REGIONS.join(', ')}; got ${JSON.stringify(f.region)}`);
-  if (f.occupation !== undefined && !/^[A-Za-z0-9._-]{1,40}$/.test(f.occupation)) throw bad('occupation', `an occupation code is 1 to 40 letters, digits, dots, dashes or underscores; got ${JSON.stringify(f.occupation)}`);
-  if (f.ageBand !== undefined && !(AGE_BANDS as readonly string[]).includes(f.ageBand)) throw bad('ageBand', `ageBand must be one of: ${AGE_BANDS.join(', ')}; got ${JSON.stringify(f.ageBand)}`);
+  if (minLevel !== null && maxLevel !== null && levelRank(minLevel) > levelRank(maxLevel))
+    throw bad('minLevel', `minLevel ${minLevel} is above maxLevel ${maxLevel}`);
+  if (f.region !== undefined && !(REGIONS as readonly string[]).includes(f.region))
+    throw bad('region', `region must be one of: ${REGIONS.join(', ')}; got ${JSON.stringify(f.region)}`);
+  if (f.occupation !== undefined && !/^[A-Za-z0-9._-]{1,40}$/.test(f.occupation))
+    throw bad(
+      'occupation',
+      `an occupation code is 1 to 40 letters, digits, dots, dashes or underscores; got ${JSON.stringify(f.occupation)}`,
+    );
+  if (f.ageBand !== undefined && !(AGE_BANDS as readonly string[]).includes(f.ageBand))
+    throw bad('ageBand', `ageBand must be one of: ${AGE_BANDS.join(', ')}; got ${JSON.stringify(f.ageBand)}`);
   const limit = f.limit ?? DEFAULT_ROUTE_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ROUTE_LIMIT) throw bad('limit', `limit must be a whole number from 1 to ${MAX_ROUTE_LIMIT}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ROUTE_LIMIT)
+    throw bad('limit', `limit must be a whole number from 1 to ${MAX_ROUTE_LIMIT}`);
   return {
-    minLevel, maxLevel, occupation: f.occupation ?? null, region: f.region ?? null, funded: f.funded === true,
-    ageBand: (f.ageBand as AgeBand | undefined) ?? null, date, limit,
+    minLevel,
+    maxLevel,
+    occupation: f.occupation ?? null,
+    region: f.region ?? null,
+    funded: f.funded === true,
+    ageBand: (f.ageBand as AgeBand | undefined) ?? null,
+    date,
+    limit,
   };
 }
 
@@ -124,7 +148,11 @@ function heldUrns(credits: LearnerCredit[], date: string): string[] {
  * profile: the candidates, one per batch (none when its rules are all cached and no region
  * is given), then the details of the page shown.
  */
-export async function searchRoutes(graph: Graph, credits: LearnerCredit[], filters: AppliedFilters): Promise<Omit<RoutesView, 'uln' | 'scope' | 'plannedUnits'>> {
+export async function searchRoutes(
+  graph: Graph,
+  credits: LearnerCredit[],
+  filters: AppliedFilters,
+): Promise<Omit<RoutesView, 'uln' | 'scope' | 'plannedUnits'>> {
   const { date, region, limit } = filters;
   const found = await findCandidates(graph, {
     heldUrns: heldUrns(credits, date),
@@ -154,8 +182,14 @@ export async function searchRoutes(graph: Graph, credits: LearnerCredit[], filte
   const ranked = ranker.ranked();
   const shown = ranked.routes.slice(0, limit);
   // The page's details are read while the combined routes are worked out.
-  const reading = routeDetails(graph, [...new Set(shown.flatMap((r) => r.unitsToTake.map((u) => u.urn)))].sort(), shown.map((r) => r.qan),
-    region, date, region === null ? MAX_PROVIDERS_LISTED : MAX_PROVIDERS_IN_REGION);
+  const reading = routeDetails(
+    graph,
+    [...new Set(shown.flatMap((r) => r.unitsToTake.map((u) => u.urn)))].sort(),
+    shown.map((r) => r.qan),
+    region,
+    date,
+    region === null ? MAX_PROVIDERS_LISTED : MAX_PROVIDERS_IN_REGION,
+  );
   reading.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   await new Promise((resolve) => setImmediate(resolve)); // let the driver send it first
   const combined = ranker.combined(Math.min(10, limit));
@@ -165,7 +199,14 @@ export async function searchRoutes(graph: Graph, credits: LearnerCredit[], filte
     unitsToTake: route.unitsToTake.map((u) => ({ ...u, providers: details.providers.get(u.urn) ?? [] })),
     occupations: details.occupations.get(route.qan) ?? [],
   }));
-  return { filters, candidates: ranker.examined, discovered: queue.length, routes, unreachable: ranked.unreachable, combined };
+  return {
+    filters,
+    candidates: ranker.examined,
+    discovered: queue.length,
+    routes,
+    unreachable: ranked.unreachable,
+    combined,
+  };
 }
 
 /**
@@ -173,7 +214,12 @@ export async function searchRoutes(graph: Graph, credits: LearnerCredit[], filte
  * with a region, its units offered there on the date (read every time: offers change without
  * the catalogue); without, every unit of its groups. One read at most.
  */
-async function rulesOf(graph: Graph, batch: CandidateRow[], region: string | null, date: string): Promise<Map<string, CandidateRules & { available: string[] }>> {
+async function rulesOf(
+  graph: Graph,
+  batch: CandidateRow[],
+  region: string | null,
+  date: string,
+): Promise<Map<string, CandidateRules & { available: string[] }>> {
   const cache = rulesCacheOf(graph);
   const now = Date.now();
   const known = new Map<string, CandidateRules>();
@@ -182,11 +228,17 @@ async function rulesOf(graph: Graph, batch: CandidateRow[], region: string | nul
     if (r) known.set(c.qan, r);
   }
   const missing = batch.filter((c) => !known.has(c.qan));
-  const read = await candidateBatch(graph, missing.map((c) => c.qan), batch.map((c) => c.qan), region, date);
+  const read = await candidateBatch(
+    graph,
+    missing.map((c) => c.qan),
+    batch.map((c) => c.qan),
+    region,
+    date,
+  );
   const offers = region !== null ? read.offered : null;
   for (const c of missing) {
     const r = read.rules.get(c.qan);
-    if (r) known.set(c.qan, r), cache.set(c.qan, c.hash, r, now);
+    if (r) (known.set(c.qan, r), cache.set(c.qan, c.hash, r, now));
   }
   const out = new Map<string, CandidateRules & { available: string[] }>();
   for (const [qan, r] of known) {
@@ -197,15 +249,29 @@ async function rulesOf(graph: Graph, batch: CandidateRow[], region: string | nul
   return out;
 }
 
-function needsAgeBand(filters: ReturnType<typeof checkFilters>, ageBand: AgeBand | null, field: string): AppliedFilters {
+function needsAgeBand(
+  filters: ReturnType<typeof checkFilters>,
+  ageBand: AgeBand | null,
+  field: string,
+): AppliedFilters {
   if (filters.funded && ageBand === null) {
-    throw new AppError(422, 'AGE_BAND_UNKNOWN', 'the funding filter needs the learner\'s age band, and it is not known', { field });
+    throw new AppError(
+      422,
+      'AGE_BAND_UNKNOWN',
+      "the funding filter needs the learner's age band, and it is not known",
+      { field },
+    );
   }
   return { ...filters, ageBand };
 }
 
 /** OCF 06 for a learner: their ranked routes, through the learner gate. */
-export async function learnerRoutes(graph: Graph, principal: Principal, uln: string, raw: RouteFilters): Promise<RoutesView> {
+export async function learnerRoutes(
+  graph: Graph,
+  principal: Principal,
+  uln: string,
+  raw: RouteFilters,
+): Promise<RoutesView> {
   const checked = checkFilters({ ...raw, ageBand: undefined });
   const pass = await openLearner(graph, principal, uln, 'routes');
   const profile = await learnerProfile(graph, uln, pass.onlyAo, checked.date);
@@ -223,13 +289,24 @@ export interface WhatIfRequest {
  * OCF 06 what-if: the learner's credits (when a ULN is given) plus planned units, as if
  * awarded on the date; or planned units alone. `principal` is needed only with a ULN.
  */
-export async function whatIfRoutes(graph: Graph, principal: Principal | undefined, body: WhatIfRequest): Promise<RoutesView> {
+export async function whatIfRoutes(
+  graph: Graph,
+  principal: Principal | undefined,
+  body: WhatIfRequest,
+): Promise<RoutesView> {
   const raw = body.filters ?? {};
-  if (body.uln !== undefined && raw.ageBand !== undefined) throw bad('filters.ageBand', 'with a learner the age band is the learner\'s own; leave filters.ageBand out');
+  if (body.uln !== undefined && raw.ageBand !== undefined)
+    throw bad('filters.ageBand', "with a learner the age band is the learner's own; leave filters.ageBand out");
   const checked = checkFilters(raw);
-  if (body.plannedUnits.length > MAX_PLANNED_UNITS) throw bad('plannedUnits', `at most ${MAX_PLANNED_UNITS} planned units`);
+  if (body.plannedUnits.length > MAX_PLANNED_UNITS)
+    throw bad('plannedUnits', `at most ${MAX_PLANNED_UNITS} planned units`);
   body.plannedUnits.forEach((urn, i) => {
-    if (!URN_PATTERN.test(urn)) throw bad(`plannedUnits[${i}]`, `a unit reference number looks like J/617/2480; got ${JSON.stringify(urn)}`, 'INVALID_URN');
+    if (!URN_PATTERN.test(urn))
+      throw bad(
+        `plannedUnits[${i}]`,
+        `a unit reference number looks like J/617/2480; got ${JSON.stringify(urn)}`,
+        'INVALID_URN',
+      );
   });
   const urns = [...new Set(body.plannedUnits)];
   if (body.uln === undefined && urns.length === 0 && checked.occupation === null) {
@@ -239,7 +316,14 @@ export async function whatIfRoutes(graph: Graph, principal: Principal | undefine
   let ageBand = checked.ageBand;
   let pass: LearnerPass | null = null;
   if (body.uln !== undefined) {
-    if (!principal) throw new AppError(401, 'UNAUTHORIZED', 'sign in first: a what-if for a learner needs a bearer token', undefined, { 'www-authenticate': 'Bearer' });
+    if (!principal)
+      throw new AppError(
+        401,
+        'UNAUTHORIZED',
+        'sign in first: a what-if for a learner needs a bearer token',
+        undefined,
+        { 'www-authenticate': 'Bearer' },
+      );
     pass = await openLearner(graph, principal, body.uln, 'routes what-if');
     const profile = await learnerProfile(graph, body.uln, pass.onlyAo, checked.date);
     credits = profile.credits;
@@ -248,8 +332,14 @@ export async function whatIfRoutes(graph: Graph, principal: Principal | undefine
   const filters = needsAgeBand(checked, ageBand, body.uln === undefined ? 'filters.ageBand' : 'filters.funded');
   const units = await unitsByUrn(graph, urns);
   const unknown = body.plannedUnits.findIndex((urn) => !units.has(urn));
-  if (unknown >= 0) throw bad(`plannedUnits[${unknown}]`, `no unit has URN ${body.plannedUnits[unknown]}`, 'UNIT_NOT_FOUND');
+  if (unknown >= 0)
+    throw bad(`plannedUnits[${unknown}]`, `no unit has URN ${body.plannedUnits[unknown]}`, 'UNIT_NOT_FOUND');
   const planned = urns.map((u) => units.get(u)!).sort((a, b) => (a.urn < b.urn ? -1 : 1));
   const all = [...credits, ...plannedCredits(planned, filters.date)];
-  return { uln: body.uln ?? null, scope: pass?.scope ?? null, plannedUnits: planned, ...(await searchRoutes(graph, all, filters)) };
+  return {
+    uln: body.uln ?? null,
+    scope: pass?.scope ?? null,
+    plannedUnits: planned,
+    ...(await searchRoutes(graph, all, filters)),
+  };
 }

@@ -36,11 +36,12 @@ export type Rule =
 export const RULE_MEANINGS: Record<Rule, string> = {
   yes: 'allowed',
   no: 'refused: 401 without a token, 403 with one',
-  'own-org': 'its own organisation only; another organisation is 403 (another\'s user, client, record or batch named by its id: 404, as if absent)',
+  'own-org':
+    "its own organisation only; another organisation is 403 (another's user, client, record or batch named by its id: 404, as if absent)",
   self: 'the learner themself only (the ULN in the token); another learner is 403',
   shared: 'only while the learner shares their record; otherwise 403 NOT_SHARED',
   'shared-or-own': 'the whole record while the learner shares; otherwise only the records this AO submitted',
-  'own-records': 'only what concerns records its organisation submitted; another\'s is 404, as if absent',
+  'own-records': "only what concerns records its organisation submitted; another's is 404, as if absent",
   link: 'anyone holding a genuine, live link, while the learner shares; otherwise 403 NOT_SHARED',
 };
 
@@ -84,9 +85,13 @@ const OPERATOR: Rules = only({ operator: 'yes' });
 const ORG_ADMIN: Rules = only({ operator: 'yes', 'ao-admin': 'own-org', 'provider-admin': 'own-org' });
 /** Reading one learner (src/learners/access.ts). */
 const LEARNER_VIEW: Rules = only({
-  learner: 'self', operator: 'yes',
-  'ao-user': 'shared-or-own', 'ao-admin': 'shared-or-own',
-  'provider-user': 'shared', 'provider-admin': 'shared', 'careers-adviser': 'shared',
+  learner: 'self',
+  operator: 'yes',
+  'ao-user': 'shared-or-own',
+  'ao-admin': 'shared-or-own',
+  'provider-user': 'shared',
+  'provider-admin': 'shared',
+  'careers-adviser': 'shared',
 });
 /** The learner's own requests (availability, challenges, access log), and service staff on the learner's behalf. */
 const LEARNER_OR_STAFF: Rules = only({ learner: 'self', operator: 'yes' });
@@ -94,9 +99,22 @@ const LEARNER_ONLY: Rules = only({ learner: 'self' });
 /** The awarding organisation's side of a challenge. */
 const AO_OWN_RECORDS: Rules = only({ 'ao-user': 'own-records', 'ao-admin': 'own-records' });
 /** OCF 11 (src/learners/verify/service.ts VERIFY_ROLES). */
-const VERIFIERS: Rules = only({ operator: 'yes', 'ao-user': 'yes', 'ao-admin': 'yes', 'provider-user': 'yes', 'provider-admin': 'yes', 'careers-adviser': 'yes' });
+const VERIFIERS: Rules = only({
+  operator: 'yes',
+  'ao-user': 'yes',
+  'ao-admin': 'yes',
+  'provider-user': 'yes',
+  'provider-admin': 'yes',
+  'careers-adviser': 'yes',
+});
 /** The learner register (src/learners/register/service.ts REGISTER_ROLES). */
-const REGISTRARS: Rules = only({ operator: 'yes', 'ao-user': 'yes', 'ao-admin': 'yes', 'provider-user': 'yes', 'provider-admin': 'yes' });
+const REGISTRARS: Rules = only({
+  operator: 'yes',
+  'ao-user': 'yes',
+  'ao-admin': 'yes',
+  'provider-user': 'yes',
+  'provider-admin': 'yes',
+});
 const ANALYST: Rules = only({ analyst: 'yes' });
 /** Writing achievement records (src/achievements/service.ts RECORD_WRITERS): always into the token's own AO. */
 const RECORD_WRITERS: Rules = only({ 'ao-user': 'own-org', 'ao-admin': 'own-org' });
@@ -118,8 +136,18 @@ function only(grants: Partial<Record<Caller, Rule>>): Rules {
   return Object.fromEntries(CALLERS.map((c) => [c, grants[c] ?? 'no'])) as Rules;
 }
 
-const rest = (method: RestEntry['method'], url: string, rules: Rules, extra: Pick<EntryBase, 'variant' | 'note'> = {}): RestEntry => ({ kind: 'rest', method, url, rules, ...extra });
-const gql = (type: string, field: string, rules: Rules, extra: Pick<EntryBase, 'variant' | 'note'> = {}): GraphqlEntry => ({ kind: 'graphql', type, field, rules, ...extra });
+const rest = (
+  method: RestEntry['method'],
+  url: string,
+  rules: Rules,
+  extra: Pick<EntryBase, 'variant' | 'note'> = {},
+): RestEntry => ({ kind: 'rest', method, url, rules, ...extra });
+const gql = (
+  type: string,
+  field: string,
+  rules: Rules,
+  extra: Pick<EntryBase, 'variant' | 'note'> = {},
+): GraphqlEntry => ({ kind: 'graphql', type, field, rules, ...extra });
 
 export const ACCESS_MATRIX: readonly MatrixEntry[] = [
   // --- operations and documentation ----------------------------------------------------
@@ -152,14 +180,16 @@ export const ACCESS_MATRIX: readonly MatrixEntry[] = [
   rest('POST', '/organisations/:ukprn/users/:id/disable', ORG_ADMIN),
   rest('POST', '/organisations/:ukprn/users/:id/enable', ORG_ADMIN),
   rest('GET', '/organisations/:ukprn/clients', ORG_ADMIN),
-  rest('POST', '/organisations/:ukprn/clients', ORG_ADMIN, { note: 'a subset of its kind\'s roles, never an admin role' }),
+  rest('POST', '/organisations/:ukprn/clients', ORG_ADMIN, {
+    note: "a subset of its kind's roles, never an admin role",
+  }),
   rest('DELETE', '/organisations/:ukprn/clients/:id', ORG_ADMIN),
   rest('POST', '/keys/rotate', OPERATOR),
 
   // --- catalogue (OCF 04, 05) -----------------------------------------------------------
   rest('GET', '/qualifications', PUBLIC),
   rest('GET', '/qualifications/:qan/rules', PUBLIC),
-  rest('GET', '/qualifications/:qan/rules', LEARNER_VIEW, { variant: 'with uln', note: 'the learner\'s progress too' }),
+  rest('GET', '/qualifications/:qan/rules', LEARNER_VIEW, { variant: 'with uln', note: "the learner's progress too" }),
   rest('GET', '/qualifications/:qan/rules.pdf', PUBLIC),
   rest('GET', '/qualifications/:qan/rules.pdf', LEARNER_VIEW, { variant: 'with uln' }),
   rest('GET', '/learners/:uln/credit-check', LEARNER_VIEW),
@@ -184,18 +214,30 @@ export const ACCESS_MATRIX: readonly MatrixEntry[] = [
   rest('GET', '/learners/:uln/availability', LEARNER_OR_STAFF),
   rest('POST', '/learners/:uln/challenges', LEARNER_OR_STAFF, { note: 'staff record written challenges' }),
   rest('GET', '/learners/:uln/challenges', LEARNER_OR_STAFF),
-  rest('GET', '/challenges', AO_OWN_RECORDS, { note: 'the queue holds its own records\' challenges only' }),
+  rest('GET', '/challenges', AO_OWN_RECORDS, { note: "the queue holds its own records' challenges only" }),
   rest('GET', '/challenges/:id', AO_OWN_RECORDS),
   rest('POST', '/challenges/:id/resolution', AO_OWN_RECORDS),
 
   // --- achievement records and batches (OCF 01, 02, 10) ---------------------------------
-  rest('POST', '/achievements', RECORD_WRITERS, { note: 'into its own AO only (the token\'s); another AO\'s record id is 404 E023, as if absent' }),
-  rest('GET', '/achievements', RECORD_READERS, { note: 'the operator names the AO (ao=); an AO user naming another AO: 403' }),
-  rest('GET', '/achievements/:recordId', RECORD_READERS, { note: 'an AO user naming another AO: 403; another AO\'s record id: 404' }),
-  rest('POST', '/achievements/batches', BATCH_UPLOADERS, { note: 'into its own AO only; a batch id another AO used names a new batch of its own' }),
-  rest('GET', '/achievements/batches', BATCH_LISTERS, { note: 'AO users: their own AO\'s batches (ao= is for the operator)' }),
-  rest('GET', '/achievements/batches/:id', BATCH_VIEWERS, { note: 'another AO\'s batch: 404 BATCH_NOT_FOUND' }),
-  rest('GET', '/achievements/batches/:id/report.csv', BATCH_VIEWERS, { note: 'another AO\'s batch: 404 BATCH_NOT_FOUND' }),
+  rest('POST', '/achievements', RECORD_WRITERS, {
+    note: "into its own AO only (the token's); another AO's record id is 404 E023, as if absent",
+  }),
+  rest('GET', '/achievements', RECORD_READERS, {
+    note: 'the operator names the AO (ao=); an AO user naming another AO: 403',
+  }),
+  rest('GET', '/achievements/:recordId', RECORD_READERS, {
+    note: "an AO user naming another AO: 403; another AO's record id: 404",
+  }),
+  rest('POST', '/achievements/batches', BATCH_UPLOADERS, {
+    note: 'into its own AO only; a batch id another AO used names a new batch of its own',
+  }),
+  rest('GET', '/achievements/batches', BATCH_LISTERS, {
+    note: "AO users: their own AO's batches (ao= is for the operator)",
+  }),
+  rest('GET', '/achievements/batches/:id', BATCH_VIEWERS, { note: "another AO's batch: 404 BATCH_NOT_FOUND" }),
+  rest('GET', '/achievements/batches/:id/report.csv', BATCH_VIEWERS, {
+    note: "another AO's batch: 404 BATCH_NOT_FOUND",
+  }),
 
   // --- pathways (OCF 06) ----------------------------------------------------------------
   rest('GET', '/learners/:uln/routes', LEARNER_VIEW),
@@ -211,7 +253,7 @@ export const ACCESS_MATRIX: readonly MatrixEntry[] = [
   gql('Query', 'me', SIGNED_IN),
   gql('Query', 'workers', OPERATOR),
   gql('Query', 'qualification', PUBLIC),
-  gql('Qualification', 'progress', LEARNER_VIEW, { note: 'a learner\'s progress inside a public qualification' }),
+  gql('Qualification', 'progress', LEARNER_VIEW, { note: "a learner's progress inside a public qualification" }),
   gql('Query', 'qualifications', PUBLIC),
   gql('Query', 'creditCheck', LEARNER_VIEW),
   gql('Query', 'routes', LEARNER_VIEW),
@@ -259,16 +301,23 @@ export interface RegisteredRoute {
  * What the app has and the table does not list (routes, and Query/Mutation fields), and
  * what the table lists that no longer exists. HEAD routes mirror their GET. Pure.
  */
-export function matrixGaps(routes: readonly RegisteredRoute[], fields: readonly string[], matrix: readonly MatrixEntry[] = ACCESS_MATRIX): { unlisted: string[]; stale: string[] } {
+export function matrixGaps(
+  routes: readonly RegisteredRoute[],
+  fields: readonly string[],
+  matrix: readonly MatrixEntry[] = ACCESS_MATRIX,
+): { unlisted: string[]; stale: string[] } {
   const listed = new Set(matrix.map(entryKey));
   const present = new Set<string>();
   for (const r of routes) {
     // Fastify answers HEAD like GET (also for /prefix/ when the GET is /prefix).
-    if (r.method === 'HEAD' && routes.some((g) => g.method === 'GET' && (g.url === r.url || `${g.url}/` === r.url))) continue;
+    if (r.method === 'HEAD' && routes.some((g) => g.method === 'GET' && (g.url === r.url || `${g.url}/` === r.url)))
+      continue;
     present.add(`${r.method} ${r.url}`);
   }
   for (const f of fields) present.add(f);
-  const nested = new Set(matrix.filter((e) => e.kind === 'graphql' && e.type !== 'Query' && e.type !== 'Mutation').map(entryKey));
+  const nested = new Set(
+    matrix.filter((e) => e.kind === 'graphql' && e.type !== 'Query' && e.type !== 'Mutation').map(entryKey),
+  );
   return {
     unlisted: [...present].filter((k) => !listed.has(k)).sort(),
     // Nested fields are not enumerated from the schema; the test checks them by request.
@@ -289,24 +338,42 @@ declare module 'fastify' {
 }
 
 /** Records every route registered after it (with its access rule). Register it first. */
-export const routeRecorder = fp(async (app: FastifyInstance) => {
-  const routes: RegisteredRoute[] = [];
-  app.decorate('registeredRoutes', routes);
-  app.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) routes.push({ method: String(method), url: route.url, access: route.config?.access });
-  });
-}, { name: 'plr-route-recorder' });
+export const routeRecorder = fp(
+  async (app: FastifyInstance) => {
+    const routes: RegisteredRoute[] = [];
+    app.decorate('registeredRoutes', routes);
+    app.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods)
+        routes.push({ method: String(method), url: route.url, access: route.config?.access });
+    });
+  },
+  { name: 'plr-route-recorder' },
+);
 
 // --- the document ---------------------------------------------------------------------
 
 const SHORT: Record<Rule, string> = {
-  yes: 'yes', no: '·', 'own-org': 'own org', self: 'self', shared: 'shared', 'shared-or-own': 'shared / own records', 'own-records': 'own records', link: 'link',
+  yes: 'yes',
+  no: '·',
+  'own-org': 'own org',
+  self: 'self',
+  shared: 'shared',
+  'shared-or-own': 'shared / own records',
+  'own-records': 'own records',
+  link: 'link',
 };
 
 const HEAD: Record<Caller, string> = {
-  anonymous: 'no token', learner: 'learner', 'ao-user': 'AO user', 'ao-admin': 'AO admin', 'provider-user': 'provider user',
-  'provider-admin': 'provider admin', 'careers-adviser': 'careers adviser', analyst: 'analyst', operator: 'operator',
+  anonymous: 'no token',
+  learner: 'learner',
+  'ao-user': 'AO user',
+  'ao-admin': 'AO admin',
+  'provider-user': 'provider user',
+  'provider-admin': 'provider admin',
+  'careers-adviser': 'careers adviser',
+  analyst: 'analyst',
+  operator: 'operator',
 };
 
 function table(entries: readonly MatrixEntry[]): string {
@@ -316,7 +383,9 @@ function table(entries: readonly MatrixEntry[]): string {
   ];
   for (const e of entries) {
     const name = e.kind === 'rest' ? `\`${e.method} ${e.url}\`` : `\`${e.type}.${e.field}\``;
-    lines.push(`| ${[e.variant ? `${name} (${e.variant})` : name, ...CALLERS.map((c) => SHORT[e.rules[c]]), e.note ?? ''].join(' | ')} |`);
+    lines.push(
+      `| ${[e.variant ? `${name} (${e.variant})` : name, ...CALLERS.map((c) => SHORT[e.rules[c]]), e.note ?? ''].join(' | ')} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -142,10 +142,13 @@ export async function verifyAccessToken(
   } catch (err) {
     if (err instanceof TokenError) throw err;
     if (err instanceof joseErrors.JWTExpired) throw new TokenError('the token has expired');
-    if (err instanceof joseErrors.JWSSignatureVerificationFailed) throw new TokenError('the token signature is not valid');
-    if (err instanceof joseErrors.JWTClaimValidationFailed) throw new TokenError(`the token claim "${err.claim}" is not acceptable`);
+    if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+      throw new TokenError('the token signature is not valid');
+    if (err instanceof joseErrors.JWTClaimValidationFailed)
+      throw new TokenError(`the token claim "${err.claim}" is not acceptable`);
     if (err instanceof joseErrors.JOSEAlgNotAllowed) throw new TokenError('the token is not signed with ES256');
-    if (err instanceof joseErrors.JWKSNoMatchingKey) throw new TokenError('the token was not signed by a key this service publishes');
+    if (err instanceof joseErrors.JWKSNoMatchingKey)
+      throw new TokenError('the token was not signed by a key this service publishes');
     throw new TokenError('the token is malformed');
   }
 }

@@ -40,7 +40,10 @@ export function loggerOptions(level: LogLevel): LoggerOptions {
           id: req.id,
           method: req.method,
           // A record-link token in a path opens the record: it is as sensitive as a password.
-          url: typeof req.url === 'string' ? req.url.split('?')[0].replace(/^\/record-links\/[^/]+/, '/record-links/[token]') : req.url,
+          url:
+            typeof req.url === 'string'
+              ? req.url.split('?')[0].replace(/^\/record-links\/[^/]+/, '/record-links/[token]')
+              : req.url,
           route: req.routeOptions?.url,
         };
       },

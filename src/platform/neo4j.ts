@@ -2,7 +2,20 @@
  * The Neo4j driver and the runner of named queries. Repositories are the only callers;
  * they pass a query name from cypher/ and parameters, never Cypher text.
  */
-import neo4j, { type Driver, type ManagedTransaction, type Record as Neo4jRecord, isDate, isDateTime, isLocalDateTime, isDuration, isTime, isLocalTime, isInt, isNode, isRelationship } from 'neo4j-driver';
+import neo4j, {
+  type Driver,
+  type ManagedTransaction,
+  type Record as Neo4jRecord,
+  isDate,
+  isDateTime,
+  isLocalDateTime,
+  isDuration,
+  isTime,
+  isLocalTime,
+  isInt,
+  isNode,
+  isRelationship,
+} from 'neo4j-driver';
 import type { Config } from '../config.js';
 import { LOCAL_NEO4J_URI } from '../config.js';
 import { queries, type QueryRegistry } from './queries.js';
@@ -17,10 +30,18 @@ export type Row = Record<string, unknown>;
 export function plain(value: unknown): unknown {
   if (value === null || value === undefined) return value ?? null;
   if (isInt(value)) return (value as { toNumber(): number }).toNumber();
-  if (isDate(value as object) || isDateTime(value as object) || isLocalDateTime(value as object) || isTime(value as object) || isLocalTime(value as object) || isDuration(value as object)) {
+  if (
+    isDate(value as object) ||
+    isDateTime(value as object) ||
+    isLocalDateTime(value as object) ||
+    isTime(value as object) ||
+    isLocalTime(value as object) ||
+    isDuration(value as object)
+  ) {
     return String(value);
   }
-  if (isNode(value as object) || isRelationship(value as object)) return plain((value as { properties: unknown }).properties);
+  if (isNode(value as object) || isRelationship(value as object))
+    return plain((value as { properties: unknown }).properties);
   if (Array.isArray(value)) return value.map(plain);
   if (typeof value === 'object') {
     const out: Row = {};
@@ -53,7 +74,10 @@ function toRow(record: Neo4jRecord): Row {
 
 /** A transaction in which named queries run; for work that spans several statements. */
 export class GraphTx {
-  constructor(private readonly tx: ManagedTransaction, private readonly registry: QueryRegistry) {}
+  constructor(
+    private readonly tx: ManagedTransaction,
+    private readonly registry: QueryRegistry,
+  ) {}
 
   async run<T extends Row = Row>(name: string, params: Params = {}): Promise<T[]> {
     const result = await this.tx.run(this.registry.get(name).text, toParams(params) as Params);
@@ -72,7 +96,10 @@ export class Graph {
   async read<T extends Row = Row>(name: string, params: Params = {}, timeoutMs?: number): Promise<T[]> {
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
     try {
-      return await session.executeRead((tx) => new GraphTx(tx, this.registry).run<T>(name, params), timeoutMs ? { timeout: timeoutMs } : undefined);
+      return await session.executeRead(
+        (tx) => new GraphTx(tx, this.registry).run<T>(name, params),
+        timeoutMs ? { timeout: timeoutMs } : undefined,
+      );
     } finally {
       await session.close();
     }
@@ -147,7 +174,8 @@ export class Graph {
         await this.ping(5_000);
         return;
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`Neo4j did not answer within ${timeoutMs / 1000} s: ${(err as Error).message}`);
+        if (Date.now() > deadline)
+          throw new Error(`Neo4j did not answer within ${timeoutMs / 1000} s: ${(err as Error).message}`);
         await new Promise((r) => setTimeout(r, 500));
       }
     }
@@ -159,13 +187,17 @@ export class Graph {
 }
 
 export function createGraph(config: Config, registry?: QueryRegistry): Graph {
-  const driver = neo4j.driver(config.neo4jUri ?? LOCAL_NEO4J_URI, neo4j.auth.basic(config.neo4jUser, config.neo4jPassword), {
-    // Counts and credits are small: plain JS numbers everywhere, decided once here.
-    disableLosslessIntegers: true,
-    connectionAcquisitionTimeout: 10_000,
-    connectionTimeout: 5_000,
-    maxConnectionPoolSize: 50,
-    logging: { level: 'error', logger: () => undefined },
-  });
+  const driver = neo4j.driver(
+    config.neo4jUri ?? LOCAL_NEO4J_URI,
+    neo4j.auth.basic(config.neo4jUser, config.neo4jPassword),
+    {
+      // Counts and credits are small: plain JS numbers everywhere, decided once here.
+      disableLosslessIntegers: true,
+      connectionAcquisitionTimeout: 10_000,
+      connectionTimeout: 5_000,
+      maxConnectionPoolSize: 50,
+      logging: { level: 'error', logger: () => undefined },
+    },
+  );
   return new Graph(driver, config.neo4jDatabase, registry);
 }

@@ -33,7 +33,12 @@ export function renderReport(report: Report): Promise<Buffer> {
     margin: MARGIN,
     bufferPages: true,
     compress: process.env.PDF_UNCOMPRESSED !== '1',
-    info: { Title: report.title, Author: 'Personal Learning Record service', Subject: report.subtitle ?? report.title, CreationDate: new Date(report.generatedAt) },
+    info: {
+      Title: report.title,
+      Author: 'Personal Learning Record service',
+      Subject: report.subtitle ?? report.title,
+      CreationDate: new Date(report.generatedAt),
+    },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -44,7 +49,14 @@ export function renderReport(report: Report): Promise<Buffer> {
 
   const width = doc.page.width - 2 * MARGIN;
   doc.font('Helvetica-Bold').fontSize(18).text(report.title, { width });
-  if (report.subtitle) doc.moveDown(0.2).font('Helvetica').fontSize(11).fillColor('#505a5f').text(report.subtitle, { width }).fillColor('black');
+  if (report.subtitle)
+    doc
+      .moveDown(0.2)
+      .font('Helvetica')
+      .fontSize(11)
+      .fillColor('#505a5f')
+      .text(report.subtitle, { width })
+      .fillColor('black');
   doc.moveDown(1);
 
   for (const section of report.sections) {
@@ -64,8 +76,15 @@ export function renderReport(report: Report): Promise<Buffer> {
     doc.switchToPage(i);
     const bottom = doc.page.height - MARGIN + 15;
     doc.page.margins.bottom = 0;
-    doc.font('Helvetica').fontSize(8).fillColor('#505a5f')
-      .text(`Generated ${report.generatedAt}   Page ${i + 1} of ${range.count}`, MARGIN, bottom, { width, align: 'right', lineBreak: false })
+    doc
+      .font('Helvetica')
+      .fontSize(8)
+      .fillColor('#505a5f')
+      .text(`Generated ${report.generatedAt}   Page ${i + 1} of ${range.count}`, MARGIN, bottom, {
+        width,
+        align: 'right',
+        lineBreak: false,
+      })
       .fillColor('black');
   }
   doc.end();
@@ -90,10 +109,18 @@ function drawTable(doc: PDFKit.PDFDocument, table: ReportTable, width: number): 
       doc.text(cell, x + 2, y + 2, { width: widths[i] - 4, align: table.columns[i].align ?? 'left' });
       x += widths[i];
     });
-    doc.moveTo(MARGIN, y + h).lineTo(MARGIN + width, y + h).lineWidth(0.3).strokeColor('#b1b4b6').stroke();
+    doc
+      .moveTo(MARGIN, y + h)
+      .lineTo(MARGIN + width, y + h)
+      .lineWidth(0.3)
+      .strokeColor('#b1b4b6')
+      .stroke();
     doc.y = y + h;
     doc.x = MARGIN;
   };
-  row(table.columns.map((c) => c.header), true);
+  row(
+    table.columns.map((c) => c.header),
+    true,
+  );
   for (const r of table.rows) row(r, false);
 }

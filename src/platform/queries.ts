@@ -29,7 +29,10 @@ export class QueryRegistry {
 
   constructor(readonly root: string = CYPHER_DIR) {
     for (const file of walk(root)) {
-      const name = path.relative(root, file).replace(/\\/g, '/').replace(/\.cypher$/, '');
+      const name = path
+        .relative(root, file)
+        .replace(/\\/g, '/')
+        .replace(/\.cypher$/, '');
       // Comments are kept: Neo4j accepts them and they help in the query log.
       const text = readFileSync(file, 'utf8').trim().replace(/;\s*$/, '');
       if (text.length === 0) throw new Error(`cypher/${name}.cypher is empty`);

@@ -53,76 +53,109 @@ const WHAT: Record<LimitCategory | 'sign-in-account', string> = {
 
 export function rateLimited(what: keyof typeof WHAT, retryAfterSeconds: number): AppError {
   const wait = Math.max(1, retryAfterSeconds);
-  return new AppError(429, 'RATE_LIMITED', `${WHAT[what]}; try again in ${wait} second${wait === 1 ? '' : 's'}`, { retryAfterSeconds: wait }, { 'retry-after': String(wait) });
+  return new AppError(
+    429,
+    'RATE_LIMITED',
+    `${WHAT[what]}; try again in ${wait} second${wait === 1 ? '' : 's'}`,
+    { retryAfterSeconds: wait },
+    { 'retry-after': String(wait) },
+  );
 }
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 
-function appendHook(route: RouteOptions, hook: 'onRequest' | 'preHandler', handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
+function appendHook(
+  route: RouteOptions,
+  hook: 'onRequest' | 'preHandler',
+  handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+): void {
   const existing = route[hook] as unknown;
   const list = Array.isArray(existing) ? existing : existing ? [existing] : [];
   (route as unknown as Record<string, unknown>)[hook] = [...list, handler];
 }
 
-export const rateLimits = fp(async (app: FastifyInstance, opts: { config: Config }) => {
-  const { rateLimits: settings, redisUrl, queuePrefix } = opts.config;
-  if (!settings.enabled) return;
+export const rateLimits = fp(
+  async (app: FastifyInstance, opts: { config: Config }) => {
+    const { rateLimits: settings, redisUrl, queuePrefix } = opts.config;
+    if (!settings.enabled) return;
 
-  // A connection of its own that gives up within a second: the queue's waits for Redis
-  // indefinitely, and a sign-in must not.
-  const redis = new Redis(redisUrl, {
-    maxRetriesPerRequest: 1,
-    commandTimeout: 1_000,
-    connectTimeout: 2_000,
-    retryStrategy: (times: number) => Math.min(times * 200, 2_000),
-  });
-  redis.on('error', () => undefined); // reported per request below, not per reconnect attempt
-  app.addHook('onClose', async () => {
-    await redis.quit().catch(() => redis.disconnect());
-  });
+    // A connection of its own that gives up within a second: the queue's waits for Redis
+    // indefinitely, and a sign-in must not.
+    const redis = new Redis(redisUrl, {
+      maxRetriesPerRequest: 1,
+      commandTimeout: 1_000,
+      connectTimeout: 2_000,
+      retryStrategy: (times: number) => Math.min(times * 200, 2_000),
+    });
+    redis.on('error', () => undefined); // reported per request below, not per reconnect attempt
+    app.addHook('onClose', async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
 
-  await app.register(rateLimit, { global: false, redis, nameSpace: `${queuePrefix}:rate-limit:`, skipOnError: false });
+    await app.register(rateLimit, {
+      global: false,
+      redis,
+      nameSpace: `${queuePrefix}:rate-limit:`,
+      skipOnError: false,
+    });
 
-  const byIp = (req: FastifyRequest) => normalizeIP(req.ip);
-  const make = (name: string, limit: Limit, key: (req: FastifyRequest) => string): Limiter =>
-    app.createRateLimit({ max: limit.max, timeWindow: limit.windowSeconds * 1000, keyGenerator: (req) => `${name}:${key(req)}` });
-  const limiters: Record<LimitCategory, Limiter> = {
-    'sign-in': make('sign-in-ip', settings.signInPerIp, byIp),
-    token: make('token-ip', settings.tokenPerIp, byIp),
-    public: make('public-ip', settings.publicPerIp, byIp),
-  };
-  // Counted after the body is read and checked, so the key is the email that was sent.
-  const perAccount = make('sign-in-account', settings.signInPerAccount, (req) => accountKey(String((req.body as { email?: unknown } | undefined)?.email ?? '')));
+    const byIp = (req: FastifyRequest) => normalizeIP(req.ip);
+    const make = (name: string, limit: Limit, key: (req: FastifyRequest) => string): Limiter =>
+      app.createRateLimit({
+        max: limit.max,
+        timeWindow: limit.windowSeconds * 1000,
+        keyGenerator: (req) => `${name}:${key(req)}`,
+      });
+    const limiters: Record<LimitCategory, Limiter> = {
+      'sign-in': make('sign-in-ip', settings.signInPerIp, byIp),
+      token: make('token-ip', settings.tokenPerIp, byIp),
+      public: make('public-ip', settings.publicPerIp, byIp),
+    };
+    // Counted after the body is read and checked, so the key is the email that was sent.
+    const perAccount = make('sign-in-account', settings.signInPerAccount, (req) =>
+      accountKey(String((req.body as { email?: unknown } | undefined)?.email ?? '')),
+    );
 
-  /**
-   * Count the request; over the limit, answer 429 here. The answer is sent rather than
-   * thrown because /graphql has its own error handler (mercurius), which would dress it
-   * as a GraphQL error.
-   */
-  async function check(request: FastifyRequest, reply: FastifyReply, limiter: Limiter, what: keyof typeof WHAT): Promise<FastifyReply | undefined> {
-    let outcome;
-    try {
-      outcome = await limiter(request);
-    } catch (err) {
-      request.log.warn({ err: (err as Error).message, limit: what }, 'rate limit not checked: Redis did not answer');
-      return undefined;
+    /**
+     * Count the request; over the limit, answer 429 here. The answer is sent rather than
+     * thrown because /graphql has its own error handler (mercurius), which would dress it
+     * as a GraphQL error.
+     */
+    async function check(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      limiter: Limiter,
+      what: keyof typeof WHAT,
+    ): Promise<FastifyReply | undefined> {
+      let outcome;
+      try {
+        outcome = await limiter(request);
+      } catch (err) {
+        request.log.warn({ err: (err as Error).message, limit: what }, 'rate limit not checked: Redis did not answer');
+        return undefined;
+      }
+      if (outcome.isAllowed || !outcome.isExceeded) return undefined;
+      request.log.info({ limit: what }, 'rate limited');
+      const refusal = rateLimited(what, outcome.ttlInSeconds);
+      return reply
+        .status(refusal.statusCode)
+        .headers(refusal.headers ?? {})
+        .send(refusal.toBody());
     }
-    if (outcome.isAllowed || !outcome.isExceeded) return undefined;
-    request.log.info({ limit: what }, 'rate limited');
-    const refusal = rateLimited(what, outcome.ttlInSeconds);
-    return reply.status(refusal.statusCode).headers(refusal.headers ?? {}).send(refusal.toBody());
-  }
 
-  // Every route registered after this plugin: the limit its category says, documented
-  // with a 429 answer.
-  app.addHook('onRoute', (route) => {
-    const isPublic = route.config?.access !== undefined && 'public' in route.config.access;
-    const category = limitCategory(route.url, isPublic);
-    if (!category) return;
-    const schema = (route.schema ??= {}) as Record<string, unknown>;
-    const response = (schema.response ??= {}) as Record<string, unknown>;
-    response[429] ??= ErrorBody;
-    appendHook(route, 'onRequest', async (request, reply) => check(request, reply, limiters[category], category));
-    if (category === 'sign-in') appendHook(route, 'preHandler', async (request, reply) => check(request, reply, perAccount, 'sign-in-account'));
-  });
-}, { name: 'plr-rate-limits' });
+    // Every route registered after this plugin: the limit its category says, documented
+    // with a 429 answer.
+    app.addHook('onRoute', (route) => {
+      const isPublic = route.config?.access !== undefined && 'public' in route.config.access;
+      const category = limitCategory(route.url, isPublic);
+      if (!category) return;
+      const schema = (route.schema ??= {}) as Record<string, unknown>;
+      const response = (schema.response ??= {}) as Record<string, unknown>;
+      response[429] ??= ErrorBody;
+      appendHook(route, 'onRequest', async (request, reply) => check(request, reply, limiters[category], category));
+      if (category === 'sign-in')
+        appendHook(route, 'preHandler', async (request, reply) => check(request, reply, perAccount, 'sign-in-account'));
+    });
+  },
+  { name: 'plr-rate-limits' },
+);

@@ -40,29 +40,36 @@ export const DOCS_PREFIX = '/docs';
 /** A year, with subdomains: browsers reach the service over HTTPS only once they have seen it. */
 export const HSTS_SECONDS = 365 * 24 * 3600;
 
-export const securityHeaders = fp(async (app: FastifyInstance) => {
-  // The docs routes get their own policy; helmet reads it from the route's config.
-  app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith(DOCS_PREFIX)) return;
-    route.config = { ...(route.config ?? {}), helmet: { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } } } as typeof route.config;
-  });
+export const securityHeaders = fp(
+  async (app: FastifyInstance) => {
+    // The docs routes get their own policy; helmet reads it from the route's config.
+    app.addHook('onRoute', (route) => {
+      if (!route.url.startsWith(DOCS_PREFIX)) return;
+      route.config = {
+        ...(route.config ?? {}),
+        helmet: { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } },
+      } as typeof route.config;
+    });
 
-  await app.register(helmet, {
-    global: true,
-    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
-    strictTransportSecurity: { maxAge: HSTS_SECONDS, includeSubDomains: true },
-    xFrameOptions: { action: 'deny' },
-    // Record-link tokens travel in URLs: no page of ours passes its address on.
-    referrerPolicy: { policy: 'no-referrer' },
-    xContentTypeOptions: true,
-    crossOriginOpenerPolicy: { policy: 'same-origin' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
+    await app.register(helmet, {
+      global: true,
+      contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+      strictTransportSecurity: { maxAge: HSTS_SECONDS, includeSubDomains: true },
+      xFrameOptions: { action: 'deny' },
+      // Record-link tokens travel in URLs: no page of ours passes its address on.
+      referrerPolicy: { policy: 'no-referrer' },
+      xContentTypeOptions: true,
+      crossOriginOpenerPolicy: { policy: 'same-origin' },
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+    });
 
-  // Answers to a signed-in caller, and token answers, hold what no shared cache should
-  // keep (RFC 6749 5.1 for tokens). Routes that set their own Cache-Control keep it.
-  app.addHook('onSend', async (request, reply) => {
-    if (reply.hasHeader('cache-control')) return;
-    if (request.headers.authorization !== undefined || request.url.startsWith('/auth/')) reply.header('cache-control', 'no-store');
-  });
-}, { name: 'plr-security-headers' });
+    // Answers to a signed-in caller, and token answers, hold what no shared cache should
+    // keep (RFC 6749 5.1 for tokens). Routes that set their own Cache-Control keep it.
+    app.addHook('onSend', async (request, reply) => {
+      if (reply.hasHeader('cache-control')) return;
+      if (request.headers.authorization !== undefined || request.url.startsWith('/auth/'))
+        reply.header('cache-control', 'no-store');
+    });
+  },
+  { name: 'plr-security-headers' },
+);

@@ -42,7 +42,11 @@ export const PRINCIPALS: Record<Role, { subject: string; organisation?: string; 
 };
 
 /** A signed token for one role, as the service would issue it. */
-export async function tokenFor(app: App, role: Role, extra: { expiresIn?: number; subject?: string; organisation?: string; uln?: string } = {}): Promise<string> {
+export async function tokenFor(
+  app: App,
+  role: Role,
+  extra: { expiresIn?: number; subject?: string; organisation?: string; uln?: string } = {},
+): Promise<string> {
   const who = PRINCIPALS[role];
   return app.deps.tokens.issue({ ...who, ...extra, roles: [role] });
 }

@@ -10,11 +10,18 @@ import { csvLine } from '../../src/achievements/batches/chunks.js';
 
 /** Learners the register can hold: not merged, so their rows verify as a plain match. */
 export function batchLearners(count: number, seed = 5): GeneratedLearner[] {
-  return generateLearners({ seed, count: Math.ceil(count * 1.1) + 5 }).filter((l) => !l.linkedTo).slice(0, count);
+  return generateLearners({ seed, count: Math.ceil(count * 1.1) + 5 })
+    .filter((l) => !l.linkedTo)
+    .slice(0, count);
 }
 
 /** `n` unit-credit ADD rows, learner by learner, with the catalogue's values. */
-export function unitRows(catalogue: Catalogue, learners: GeneratedLearner[], n: number, prefix = 'R'): SubmittedRecord[] {
+export function unitRows(
+  catalogue: Catalogue,
+  learners: GeneratedLearner[],
+  n: number,
+  prefix = 'R',
+): SubmittedRecord[] {
   const rows: SubmittedRecord[] = [];
   const units = catalogue.units;
   for (let i = 0; i < n; i++) {
@@ -49,7 +56,12 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 export function toXml(rows: SubmittedRecord[]): string {
   const body = rows
-    .map((r) => `  <record>\n${RECORD_FIELDS.filter((f) => (r[f] ?? '') !== '').map((f) => `    <${f}>${esc(r[f]!)}</${f}>\n`).join('')}  </record>\n`)
+    .map(
+      (r) =>
+        `  <record>\n${RECORD_FIELDS.filter((f) => (r[f] ?? '') !== '')
+          .map((f) => `    <${f}>${esc(r[f]!)}</${f}>\n`)
+          .join('')}  </record>\n`,
+    )
     .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<achievements>\n${body}</achievements>\n`;
 }
@@ -63,11 +75,19 @@ export interface UploadOptions {
 }
 
 /** POST /achievements/batches through the listening server. */
-export async function upload(base: string, content: string | Buffer, opts: UploadOptions): Promise<{ status: number; body: Record<string, any> }> {
+export async function upload(
+  base: string,
+  content: string | Buffer,
+  opts: UploadOptions,
+): Promise<{ status: number; body: Record<string, any> }> {
   const form = new FormData();
   if (opts.validateOnly !== undefined) form.append('validateOnly', String(opts.validateOnly));
   if (opts.batchId) form.append('batchId', opts.batchId);
-  form.append('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), opts.fileName ?? 'batch.csv');
+  form.append(
+    'file',
+    new Blob([typeof content === 'string' ? content : new Uint8Array(content)]),
+    opts.fileName ?? 'batch.csv',
+  );
   const headers: Record<string, string> = { authorization: `Bearer ${opts.token}` };
   if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
   const res = await fetch(`${base}/achievements/batches`, { method: 'POST', body: form, headers });
@@ -84,7 +104,10 @@ export async function listen(app: App): Promise<string> {
 export async function waitForBatch(app: App, token: string, id: string, ms = 60_000): Promise<Record<string, any>> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const res = await app.inject({ url: `/achievements/batches/${encodeURIComponent(id)}`, headers: { authorization: `Bearer ${token}` } });
+    const res = await app.inject({
+      url: `/achievements/batches/${encodeURIComponent(id)}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     const body = res.json();
     if (body.status === 'completed' || body.status === 'failed') return body;
     if (Date.now() > deadline) throw new Error(`batch ${id} still ${body.status} after ${ms} ms`);

@@ -21,14 +21,39 @@ export async function loadSample(graph: Graph): Promise<Catalogue> {
 }
 
 export function learner(uln: string, extra: Partial<LearnerRow> = {}): LearnerRow {
-  return { uln, givenName: 'Ada', familyName: 'Lovelace', dateOfBirth: '2004-12-10', gender: 'F', postcode: 'W1 1AA', email: 'ada@example.org', ...extra };
+  return {
+    uln,
+    givenName: 'Ada',
+    familyName: 'Lovelace',
+    dateOfBirth: '2004-12-10',
+    gender: 'F',
+    postcode: 'W1 1AA',
+    email: 'ada@example.org',
+    ...extra,
+  };
 }
 
 /** A unit credit with the catalogue's value and level for the unit. */
-export function credit(c: Catalogue, uln: string, urn: string, recordId: string, extra: Partial<UnitCreditRow> = {}): UnitCreditRow {
+export function credit(
+  c: Catalogue,
+  uln: string,
+  urn: string,
+  recordId: string,
+  extra: Partial<UnitCreditRow> = {},
+): UnitCreditRow {
   const unit = c.units.find((u) => u.urn === urn);
   if (!unit) throw new Error(`no unit ${urn} in the catalogue`);
-  return { recordId, aoUkprn: '10000001', uln, urn, credit: unit.credit, level: unit.level, awardDate: '2025-06-01', status: 'active', ...extra };
+  return {
+    recordId,
+    aoUkprn: '10000001',
+    uln,
+    urn,
+    credit: unit.credit,
+    level: unit.level,
+    awardDate: '2025-06-01',
+    status: 'active',
+    ...extra,
+  };
 }
 
 export { upsertLearners, recordUnitCredits };

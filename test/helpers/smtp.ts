@@ -14,7 +14,12 @@ export interface Received {
   text: string;
 }
 
-export async function startSmtp(): Promise<{ url: string; messages: Received[]; waitFor(n: number, ms?: number): Promise<Received[]>; close(): Promise<void> }> {
+export async function startSmtp(): Promise<{
+  url: string;
+  messages: Received[];
+  waitFor(n: number, ms?: number): Promise<Received[]>;
+  close(): Promise<void>;
+}> {
   const messages: Received[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -29,11 +34,15 @@ export async function startSmtp(): Promise<{ url: string; messages: Received[]; 
         const body = rest.join('\n\n');
         const subject = /^Subject: (.*)$/m.exec(head)?.[1] ?? '';
         const qp = /Content-Transfer-Encoding: quoted-printable/i.test(head);
-        const text = qp ? body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))) : body;
+        const text = qp
+          ? body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)))
+          : body;
         messages.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
-          raw, subject, text,
+          raw,
+          subject,
+          text,
         });
         done();
       });

@@ -65,7 +65,12 @@ t.test('achievement batches through the API and a worker', async (t) => {
     t.same(await listBatches(graph, null, 100), [], 'no batch was recorded');
     t.same(existsSync(dir) ? readdirSync(dir).sort() : [], filesBefore, 'no file was kept');
 
-    const notMultipart = await app.inject({ method: 'POST', url: '/achievements/batches', headers: { ...auth(ao), 'content-type': 'text/csv' }, payload: toCsv(rows) });
+    const notMultipart = await app.inject({
+      method: 'POST',
+      url: '/achievements/batches',
+      headers: { ...auth(ao), 'content-type': 'text/csv' },
+      payload: toCsv(rows),
+    });
     t.equal(notMultipart.statusCode, 415);
     t.match(notMultipart.json().message, /multipart\/form-data/);
   });
@@ -73,7 +78,19 @@ t.test('achievement batches through the API and a worker', async (t) => {
   let csvBatch: Record<string, any>;
   await t.test('a CSV batch loads unit credits, reports the rejected rows and mails the submitter', async (t) => {
     await upsertOrganisation(graph, { ukprn: '10000001', name: 'Test Awards', nation: 'GB-WLS', kind: 'ao' });
-    t.ok(await createUser(graph, { id: 'user-ao', email: 'importer@ao.example', roles: ['ao-user'], ukprn: '10000001', createdBy: 'test', now: new Date().toISOString(), setupTokenHash: 'x', setupTokenExpiresAt: new Date().toISOString() }), 'a user with an email');
+    t.ok(
+      await createUser(graph, {
+        id: 'user-ao',
+        email: 'importer@ao.example',
+        roles: ['ao-user'],
+        ukprn: '10000001',
+        createdBy: 'test',
+        now: new Date().toISOString(),
+        setupTokenHash: 'x',
+        setupTokenExpiresAt: new Date().toISOString(),
+      }),
+      'a user with an email',
+    );
     const sent = await upload(base, toCsv(rows), { token: ao, fileName: 'june.csv' });
     t.equal(sent.status, 202);
     t.equal(sent.body.status, 'received');
@@ -82,7 +99,11 @@ t.test('achievement batches through the API and a worker', async (t) => {
     t.match(sent.body.statusUrl, new RegExp(`/achievements/batches/${sent.body.id}$`));
     csvBatch = await waitForBatch(app, ao, sent.body.id);
     t.equal(csvBatch.status, 'completed', csvBatch.failure ?? '');
-    t.same(csvBatch.counts, { accepted: 27, rejected: 3, unchanged: 0, late: 27 }, 'award dates long past: accepted and late');
+    t.same(
+      csvBatch.counts,
+      { accepted: 27, rejected: 3, unchanged: 0, late: 27 },
+      'award dates long past: accepted and late',
+    );
     t.equal(csvBatch.progress.processed, 30);
     t.equal(csvBatch.duration.targetSeconds, 48 * 3600);
     t.equal(csvBatch.duration.withinTarget, true);
@@ -92,7 +113,10 @@ t.test('achievement batches through the API and a worker', async (t) => {
     t.equal(r.status, 200);
     t.match(r.type, /text\/csv/);
     t.equal(r.lines[0], 'row,record_id,field,code,message');
-    t.same(r.lines.slice(1).map((l) => l.split(',').slice(0, 4).join(',')), ['5,R000005,urn,E013', '12,R000012,credit,E015', '21,R000021,uln,E004']);
+    t.same(
+      r.lines.slice(1).map((l) => l.split(',').slice(0, 4).join(',')),
+      ['5,R000005,urn,E013', '12,R000012,credit,E015', '21,R000021,uln,E004'],
+    );
 
     const [mail] = await smtp.waitFor(1);
     t.same(mail.to, ['importer@ao.example']);
@@ -130,7 +154,11 @@ t.test('achievement batches through the API and a worker', async (t) => {
     const first = await upload(base, toCsv(rows.slice(0, 5)), { token: ao, batchId: 'june-1', validateOnly: true });
     t.equal(first.status, 202);
     t.equal(first.body.id, '10000001-june-1');
-    const replay = await upload(base, toCsv(rows.slice(0, 5)), { token: ao, idempotencyKey: 'june-1', validateOnly: true });
+    const replay = await upload(base, toCsv(rows.slice(0, 5)), {
+      token: ao,
+      idempotencyKey: 'june-1',
+      validateOnly: true,
+    });
     t.equal(replay.status, 200, 'the same id and file: the first batch answers');
     t.equal(replay.body.id, first.body.id);
     const conflict = await upload(base, toCsv(rows.slice(0, 6)), { token: ao, batchId: 'june-1', validateOnly: true });
@@ -138,7 +166,11 @@ t.test('achievement batches through the API and a worker', async (t) => {
     t.equal(conflict.body.code, 'IDEMPOTENCY_CONFLICT');
     const mismatch = await upload(base, toCsv(rows.slice(0, 5)), { token: ao, batchId: 'a', idempotencyKey: 'b' });
     t.equal(mismatch.status, 400);
-    const otherOrg = await upload(base, toCsv(rows.slice(0, 5)), { token: otherAo, batchId: 'june-1', validateOnly: true });
+    const otherOrg = await upload(base, toCsv(rows.slice(0, 5)), {
+      token: otherAo,
+      batchId: 'june-1',
+      validateOnly: true,
+    });
     t.equal(otherOrg.status, 202, "another AO's key of the same name is its own batch");
     t.equal(otherOrg.body.id, '10000009-june-1');
     await waitForBatch(app, ao, first.body.id);
@@ -154,12 +186,22 @@ t.test('achievement batches through the API and a worker', async (t) => {
     t.equal(sent.body.validateOnly, true);
     const done = await waitForBatch(app, ao, sent.body.id);
     t.same(done.counts, { accepted: 9, rejected: 1, unchanged: 0, late: 9 });
-    t.same((await report(sent.body.id)).lines.slice(1).map((l) => l.split(',').slice(0, 4).join(',')), ['4,V000004,level,E016']);
+    t.same(
+      (await report(sent.body.id)).lines.slice(1).map((l) => l.split(',').slice(0, 4).join(',')),
+      ['4,V000004,level,E016'],
+    );
     // Nothing stored: the same rows loaded for real are all new.
     const real = await upload(base, toCsv(fresh), { token: ao });
     const loaded = await waitForBatch(app, ao, real.body.id);
-    t.same(loaded.counts, { accepted: 9, rejected: 1, unchanged: 0, late: 9 }, 'not unchanged: validate-only had stored nothing');
-    t.equal((await app.inject({ url: '/achievements/batches?limit=200', headers: auth(ao) })).json().batches.length, before.json().batches.length + 2);
+    t.same(
+      loaded.counts,
+      { accepted: 9, rejected: 1, unchanged: 0, late: 9 },
+      'not unchanged: validate-only had stored nothing',
+    );
+    t.equal(
+      (await app.inject({ url: '/achievements/batches?limit=200', headers: auth(ao) })).json().batches.length,
+      before.json().batches.length + 2,
+    );
   });
 
   await t.test('a malformed row does not stop the rest', async (t) => {
@@ -181,23 +223,50 @@ t.test('achievement batches through the API and a worker', async (t) => {
   await t.test('who may see which batch', async (t) => {
     const mine = await app.inject({ url: '/achievements/batches', headers: auth(ao) });
     t.ok(mine.json().batches.every((b: { aoUkprn: string }) => b.aoUkprn === '10000001'));
-    t.equal((await app.inject({ url: `/achievements/batches/${csvBatch.id}`, headers: auth(otherAo) })).statusCode, 404, "another AO's batch is not found");
+    t.equal(
+      (await app.inject({ url: `/achievements/batches/${csvBatch.id}`, headers: auth(otherAo) })).statusCode,
+      404,
+      "another AO's batch is not found",
+    );
     t.equal((await report(csvBatch.id, otherAo)).status, 404);
-    t.equal((await app.inject({ url: `/achievements/batches/${csvBatch.id}`, headers: auth(operator) })).statusCode, 200, 'the operator sees it');
+    t.equal(
+      (await app.inject({ url: `/achievements/batches/${csvBatch.id}`, headers: auth(operator) })).statusCode,
+      200,
+      'the operator sees it',
+    );
     const all = (await app.inject({ url: '/achievements/batches?limit=200', headers: auth(operator) })).json().batches;
-    t.ok(all.some((b: { aoUkprn: string }) => b.aoUkprn === '10000009'), 'the operator sees every AO');
-    t.equal((await app.inject({ url: '/achievements/batches', headers: auth(await tokenFor(app, 'learner')) })).statusCode, 403);
-    t.equal((await upload(base, toCsv(rows), { token: operator })).status, 403, 'the operator does not upload as an AO (plr import --ao does)');
+    t.ok(
+      all.some((b: { aoUkprn: string }) => b.aoUkprn === '10000009'),
+      'the operator sees every AO',
+    );
+    t.equal(
+      (await app.inject({ url: '/achievements/batches', headers: auth(await tokenFor(app, 'learner')) })).statusCode,
+      403,
+    );
+    t.equal(
+      (await upload(base, toCsv(rows), { token: operator })).status,
+      403,
+      'the operator does not upload as an AO (plr import --ao does)',
+    );
 
     const gql = await app.inject({
-      method: 'POST', url: '/graphql', headers: auth(ao),
-      payload: { query: `{ achievementBatch(id: "${csvBatch.id}") { status counts { accepted rejected unchanged late } duration { targetSeconds withinTarget } reportUrl } achievementBatches(limit: 2) { id } }` },
+      method: 'POST',
+      url: '/graphql',
+      headers: auth(ao),
+      payload: {
+        query: `{ achievementBatch(id: "${csvBatch.id}") { status counts { accepted rejected unchanged late } duration { targetSeconds withinTarget } reportUrl } achievementBatches(limit: 2) { id } }`,
+      },
     });
     const data = gql.json().data;
     t.same(data.achievementBatch.counts, csvBatch.counts);
     t.equal(data.achievementBatch.status, 'completed');
     t.equal(data.achievementBatches.length, 2);
-    const hidden = await app.inject({ method: 'POST', url: '/graphql', headers: auth(otherAo), payload: { query: `{ achievementBatch(id: "${csvBatch.id}") { id } }` } });
+    const hidden = await app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: auth(otherAo),
+      payload: { query: `{ achievementBatch(id: "${csvBatch.id}") { id } }` },
+    });
     t.equal(hidden.json().errors[0].extensions.code, 'BATCH_NOT_FOUND');
   });
 

@@ -17,88 +17,162 @@ async function auth(app: App, role: Role, organisation?: string) {
 
 async function gql(app: App, headers: Record<string, string>, query: string, variables: Record<string, unknown> = {}) {
   const res = await app.inject({ method: 'POST', url: '/graphql', headers, payload: { query, variables } });
-  return res.json() as { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string; details?: unknown } }[] };
+  return res.json() as {
+    data?: Record<string, any>;
+    errors?: { message: string; extensions?: { code?: string; details?: unknown } }[];
+  };
 }
 
-t.test('single records over REST: add, amend, withdraw, list, history; other AOs refused; operator reads', async (t) => {
-  const { app } = await setupApp(t);
-  const graph = app.deps.graph;
-  await loadSample(graph);
-  await upsertLearners(graph, [learner(ADA)]);
-  const ao = await auth(app, 'ao-user');
-  const post = (headers: Record<string, string>, payload: Record<string, string>, query = '') =>
-    app.inject({ method: 'POST', url: `/achievements${query}`, headers, payload });
+t.test(
+  'single records over REST: add, amend, withdraw, list, history; other AOs refused; operator reads',
+  async (t) => {
+    const { app } = await setupApp(t);
+    const graph = app.deps.graph;
+    await loadSample(graph);
+    await upsertLearners(graph, [learner(ADA)]);
+    const ao = await auth(app, 'ao-user');
+    const post = (headers: Record<string, string>, payload: Record<string, string>, query = '') =>
+      app.inject({ method: 'POST', url: `/achievements${query}`, headers, payload });
 
-  const unit = { record_id: 'web/1', action: 'ADD', ...ada, urn: 'H/601/4101', credit: '1', level: '2', award_date: AWARD };
-  const checked = await post(ao, unit, '?validateOnly=true');
-  t.equal(checked.statusCode, 200);
-  t.match(checked.json(), { result: 'added', validateOnly: true, record: null });
+    const unit = {
+      record_id: 'web/1',
+      action: 'ADD',
+      ...ada,
+      urn: 'H/601/4101',
+      credit: '1',
+      level: '2',
+      award_date: AWARD,
+    };
+    const checked = await post(ao, unit, '?validateOnly=true');
+    t.equal(checked.statusCode, 200);
+    t.match(checked.json(), { result: 'added', validateOnly: true, record: null });
 
-  const added = await post(ao, unit);
-  t.equal(added.statusCode, 201, added.body);
-  t.match(added.json(), { result: 'added', late: false, record: { recordId: 'web/1', aoUkprn: AO, version: 1, status: 'active', kind: 'unit' } });
-  t.equal((await post(ao, unit)).json().result, 'unchanged', 'the same ADD again is a no-op');
+    const added = await post(ao, unit);
+    t.equal(added.statusCode, 201, added.body);
+    t.match(added.json(), {
+      result: 'added',
+      late: false,
+      record: { recordId: 'web/1', aoUkprn: AO, version: 1, status: 'active', kind: 'unit' },
+    });
+    t.equal((await post(ao, unit)).json().result, 'unchanged', 'the same ADD again is a no-op');
 
-  const clash = await post(ao, { ...unit, grade: 'Pass' });
-  t.equal(clash.statusCode, 409);
-  t.equal(clash.json().code, 'E024');
-  t.match(clash.json().message, /AMEND/);
+    const clash = await post(ao, { ...unit, grade: 'Pass' });
+    t.equal(clash.statusCode, 409);
+    t.equal(clash.json().code, 'E024');
+    t.match(clash.json().message, /AMEND/);
 
-  const bad = await post(ao, { ...unit, record_id: 'web/2', family_name: 'Smith' });
-  t.equal(bad.statusCode, 422);
-  t.match(bad.json(), { code: 'E007', details: { field: 'family_name' } });
-  t.notMatch(bad.body, /Smith|Lovelace/, 'no personal details in the answer');
+    const bad = await post(ao, { ...unit, record_id: 'web/2', family_name: 'Smith' });
+    t.equal(bad.statusCode, 422);
+    t.match(bad.json(), { code: 'E007', details: { field: 'family_name' } });
+    t.notMatch(bad.body, /Smith|Lovelace/, 'no personal details in the answer');
 
-  t.equal((await post(ao, { record_id: 'nothing', action: 'WITHDRAW' })).json().code, 'E023');
-  t.equal((await post(ao, { ...unit, action: 'AMEND', grade: 'Pass' })).json().result, 'amended');
-  const withdrawn = await post(ao, { record_id: 'web/1', action: 'WITHDRAW' });
-  t.match(withdrawn.json(), { result: 'withdrawn', record: { status: 'withdrawn', version: 3 } });
+    t.equal((await post(ao, { record_id: 'nothing', action: 'WITHDRAW' })).json().code, 'E023');
+    t.equal((await post(ao, { ...unit, action: 'AMEND', grade: 'Pass' })).json().result, 'amended');
+    const withdrawn = await post(ao, { record_id: 'web/1', action: 'WITHDRAW' });
+    t.match(withdrawn.json(), { result: 'withdrawn', record: { status: 'withdrawn', version: 3 } });
 
-  const history = await app.inject({ method: 'GET', url: '/achievements/web%2F1', headers: ao });
-  t.equal(history.statusCode, 200, history.body);
-  t.same(history.json().versions.map((v: { version: number; action: string; grade: string | null }) => [v.version, v.action, v.grade]), [[2, 'AMEND', 'Pass'], [1, 'ADD', null]]);
-  t.equal(history.json().current.status, 'withdrawn');
+    const history = await app.inject({ method: 'GET', url: '/achievements/web%2F1', headers: ao });
+    t.equal(history.statusCode, 200, history.body);
+    t.same(
+      history
+        .json()
+        .versions.map((v: { version: number; action: string; grade: string | null }) => [v.version, v.action, v.grade]),
+      [
+        [2, 'AMEND', 'Pass'],
+        [1, 'ADD', null],
+      ],
+    );
+    t.equal(history.json().current.status, 'withdrawn');
 
-  const list = await app.inject({ method: 'GET', url: `/achievements?uln=${ADA}`, headers: ao });
-  t.match(list.json(), { ao: AO, page: 1, more: false, items: [{ recordId: 'web/1', status: 'withdrawn' }] });
+    const list = await app.inject({ method: 'GET', url: `/achievements?uln=${ADA}`, headers: ao });
+    t.match(list.json(), { ao: AO, page: 1, more: false, items: [{ recordId: 'web/1', status: 'withdrawn' }] });
 
-  // Another AO sees none of it and cannot change it.
-  const other = await auth(app, 'ao-admin', OTHER_AO);
-  t.equal((await app.inject({ method: 'GET', url: '/achievements/web%2F1', headers: other })).statusCode, 404);
-  t.equal((await app.inject({ method: 'GET', url: `/achievements/web%2F1?ao=${AO}`, headers: other })).statusCode, 403);
-  t.same((await app.inject({ method: 'GET', url: '/achievements', headers: other })).json().items, []);
-  t.equal((await post(other, { ...unit, action: 'AMEND' })).json().code, 'E023', "another AO's record is not there to amend");
+    // Another AO sees none of it and cannot change it.
+    const other = await auth(app, 'ao-admin', OTHER_AO);
+    t.equal((await app.inject({ method: 'GET', url: '/achievements/web%2F1', headers: other })).statusCode, 404);
+    t.equal(
+      (await app.inject({ method: 'GET', url: `/achievements/web%2F1?ao=${AO}`, headers: other })).statusCode,
+      403,
+    );
+    t.same((await app.inject({ method: 'GET', url: '/achievements', headers: other })).json().items, []);
+    t.equal(
+      (await post(other, { ...unit, action: 'AMEND' })).json().code,
+      'E023',
+      "another AO's record is not there to amend",
+    );
 
-  // The operator reads any AO's history but changes nothing; other roles are refused.
-  const operator = await auth(app, 'operator');
-  t.equal((await app.inject({ method: 'GET', url: `/achievements/web%2F1?ao=${AO}`, headers: operator })).json().versions.length, 2);
-  t.equal((await app.inject({ method: 'GET', url: '/achievements/web%2F1', headers: operator })).statusCode, 400, 'the operator names the AO');
-  t.equal((await post(operator, unit)).statusCode, 403);
-  for (const role of ['learner', 'provider-user', 'analyst'] as Role[]) {
-    t.equal((await app.inject({ method: 'GET', url: `/achievements?ao=${AO}`, headers: await auth(app, role) })).statusCode, 403, role);
-  }
-  t.equal((await app.inject({ method: 'GET', url: '/achievements' })).statusCode, 401);
-  t.equal((await post(ao, { ...unit, colour: 'blue' } as Record<string, string>)).statusCode, 400, 'unknown fields are refused');
-});
+    // The operator reads any AO's history but changes nothing; other roles are refused.
+    const operator = await auth(app, 'operator');
+    t.equal(
+      (await app.inject({ method: 'GET', url: `/achievements/web%2F1?ao=${AO}`, headers: operator })).json().versions
+        .length,
+      2,
+    );
+    t.equal(
+      (await app.inject({ method: 'GET', url: '/achievements/web%2F1', headers: operator })).statusCode,
+      400,
+      'the operator names the AO',
+    );
+    t.equal((await post(operator, unit)).statusCode, 403);
+    for (const role of ['learner', 'provider-user', 'analyst'] as Role[]) {
+      t.equal(
+        (await app.inject({ method: 'GET', url: `/achievements?ao=${AO}`, headers: await auth(app, role) })).statusCode,
+        403,
+        role,
+      );
+    }
+    t.equal((await app.inject({ method: 'GET', url: '/achievements' })).statusCode, 401);
+    t.equal(
+      (await post(ao, { ...unit, colour: 'blue' } as Record<string, string>)).statusCode,
+      400,
+      'unknown fields are refused',
+    );
+  },
+);
 
 t.test('a withdrawn credit shows as withdrawn in the credit check and stops counting', async (t) => {
   const { app } = await setupApp(t);
   await loadSample(app.deps.graph);
   await upsertLearners(app.deps.graph, [learner(ADA)]);
   const ao = await auth(app, 'ao-user');
-  for (const [id, urn] of [['c1', 'H/601/4101'], ['c2', 'K/601/4102']]) {
-    const res = await app.inject({ method: 'POST', url: '/achievements', headers: ao, payload: { record_id: id, action: 'ADD', ...ada, urn, credit: '1', level: '2', award_date: AWARD } });
+  for (const [id, urn] of [
+    ['c1', 'H/601/4101'],
+    ['c2', 'K/601/4102'],
+  ]) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/achievements',
+      headers: ao,
+      payload: { record_id: id, action: 'ADD', ...ada, urn, credit: '1', level: '2', award_date: AWARD },
+    });
     t.equal(res.statusCode, 201, res.body);
   }
-  const progress = async () => (await app.inject({ method: 'GET', url: `/qualifications/600%2F1101%2F4/rules?uln=${ADA}`, headers: ao })).json().progress.achieved;
+  const progress = async () =>
+    (await app.inject({ method: 'GET', url: `/qualifications/600%2F1101%2F4/rules?uln=${ADA}`, headers: ao })).json()
+      .progress.achieved;
   t.equal(await progress(), true);
-  await app.inject({ method: 'POST', url: '/achievements', headers: ao, payload: { record_id: 'c2', action: 'WITHDRAW' } });
+  await app.inject({
+    method: 'POST',
+    url: '/achievements',
+    headers: ao,
+    payload: { record_id: 'c2', action: 'WITHDRAW' },
+  });
   const check = await app.inject({ method: 'GET', url: `/learners/${ADA}/credit-check?urn=K/601/4102`, headers: ao });
   t.match(check.json(), { awarded: false, records: [{ recordId: 'c2', status: 'withdrawn' }] });
-  const gcheck = await gql(app, ao, `query($uln: String!) { creditCheck(uln: $uln, urn: "K/601/4102") { awarded records { recordId status } } }`, { uln: ADA });
+  const gcheck = await gql(
+    app,
+    ao,
+    `query($uln: String!) { creditCheck(uln: $uln, urn: "K/601/4102") { awarded records { recordId status } } }`,
+    { uln: ADA },
+  );
   t.same(gcheck.data?.creditCheck, { awarded: false, records: [{ recordId: 'c2', status: 'withdrawn' }] });
   t.equal(await progress(), false, 'the award no longer holds');
-  const award = await app.inject({ method: 'POST', url: '/achievements', headers: ao, payload: { record_id: 'q1', action: 'ADD', ...ada, qan: '600/1101/4', level: '2', award_date: AWARD } });
+  const award = await app.inject({
+    method: 'POST',
+    url: '/achievements',
+    headers: ao,
+    payload: { record_id: 'q1', action: 'ADD', ...ada, qan: '600/1101/4', level: '2', award_date: AWARD },
+  });
   t.equal(award.json().code, 'E026');
 });
 
@@ -108,19 +182,41 @@ t.test('single records over GraphQL', async (t) => {
   await upsertLearners(app.deps.graph, [learner(ADA)]);
   const ao = await auth(app, 'ao-admin');
   const submit = `mutation($r: AchievementInput!) { submitAchievement(record: $r) { result late record { recordId version status } } }`;
-  const record = { record_id: 'g1', action: 'ADD', ...ada, urn: 'H/601/4101', credit: '1', level: '2', award_date: AWARD };
+  const record = {
+    record_id: 'g1',
+    action: 'ADD',
+    ...ada,
+    urn: 'H/601/4101',
+    credit: '1',
+    level: '2',
+    award_date: AWARD,
+  };
   const added = await gql(app, ao, submit, { r: record });
-  t.same(added.data?.submitAchievement, { result: 'added', late: false, record: { recordId: 'g1', version: 1, status: 'active' } });
+  t.same(added.data?.submitAchievement, {
+    result: 'added',
+    late: false,
+    record: { recordId: 'g1', version: 1, status: 'active' },
+  });
   const amended = await gql(app, ao, submit, { r: { ...record, action: 'AMEND', grade: 'Merit' } });
   t.equal(amended.data?.submitAchievement.result, 'amended');
   const rejected = await gql(app, ao, submit, { r: { ...record, record_id: 'g2', credit: '9' } });
   t.equal(rejected.errors?.[0].extensions?.code, 'E015');
-  const withdrawn = await gql(app, ao, `mutation { withdrawAchievement(recordId: "g1") { result record { status version } } }`);
+  const withdrawn = await gql(
+    app,
+    ao,
+    `mutation { withdrawAchievement(recordId: "g1") { result record { status version } } }`,
+  );
   t.same(withdrawn.data?.withdrawAchievement, { result: 'withdrawn', record: { status: 'withdrawn', version: 3 } });
 
   const read = `query($ao: String) { achievement(recordId: "g1", ao: $ao) { current { status version } versions { version action grade } } achievements(ao: $ao) { items { recordId } more } }`;
   const mine = await gql(app, ao, read);
-  t.same(mine.data?.achievement, { current: { status: 'withdrawn', version: 3 }, versions: [{ version: 2, action: 'AMEND', grade: 'Merit' }, { version: 1, action: 'ADD', grade: null }] });
+  t.same(mine.data?.achievement, {
+    current: { status: 'withdrawn', version: 3 },
+    versions: [
+      { version: 2, action: 'AMEND', grade: 'Merit' },
+      { version: 1, action: 'ADD', grade: null },
+    ],
+  });
   t.same(mine.data?.achievements, { items: [{ recordId: 'g1' }], more: false });
   const operator = await gql(app, await auth(app, 'operator'), read, { ao: AO });
   t.equal(operator.data?.achievement.versions.length, 2);

@@ -23,8 +23,20 @@ async function records(name: string, kind: BatchKind): Promise<NumberedRecord[]>
   return out;
 }
 
-async function run(graph: Graph, name: string, kind: BatchKind, validateOnly: boolean, batchId: string): Promise<ChunkOutcome> {
-  return applyChunk(graph, SUBMITTER, await records(name, kind), { validateOnly, submittedAt: AT, batchId }, newBatchState());
+async function run(
+  graph: Graph,
+  name: string,
+  kind: BatchKind,
+  validateOnly: boolean,
+  batchId: string,
+): Promise<ChunkOutcome> {
+  return applyChunk(
+    graph,
+    SUBMITTER,
+    await records(name, kind),
+    { validateOnly, submittedAt: AT, batchId },
+    newBatchState(),
+  );
 }
 
 t.test('the sample files load alike as CSV and XML, and errors has one row per code', async (t) => {
@@ -35,18 +47,30 @@ t.test('the sample files load alike as CSV and XML, and errors has one row per c
 
   const csvCheck = await run(graph, 'valid.csv', 'csv', true, 'check-csv');
   const xmlCheck = await run(graph, 'valid.xml', 'xml', true, 'check-xml');
-  t.same(csvCheck, { accepted: 9, late: 5, unchanged: 0, rejected: [] }, 'every valid row accepted; the May and April awards are late');
+  t.same(
+    csvCheck,
+    { accepted: 9, late: 5, unchanged: 0, rejected: [] },
+    'every valid row accepted; the May and April awards are late',
+  );
   t.same(xmlCheck, csvCheck, 'XML gives the same');
 
   t.same(await run(graph, 'valid.csv', 'csv', false, 'load-csv'), csvCheck);
-  t.same(await run(graph, 'valid.xml', 'xml', false, 'load-xml'), { accepted: 0, late: 0, unchanged: 9, rejected: [] }, 'the same records again change nothing');
+  t.same(
+    await run(graph, 'valid.xml', 'xml', false, 'load-xml'),
+    { accepted: 0, late: 0, unchanged: 9, rejected: [] },
+    'the same records again change nothing',
+  );
 
   const csvErrors = await run(graph, 'errors.csv', 'csv', true, 'errors-csv');
   const xmlErrors = await run(graph, 'errors.xml', 'xml', true, 'errors-xml');
   t.same(xmlErrors, csvErrors, 'XML errors are the CSV errors');
   t.equal(csvErrors.accepted, 0);
   t.equal(csvErrors.unchanged, 1, 'row 3 repeats v-002 unchanged so that row 4 can show E003');
-  t.same(csvErrors.rejected.map((p) => p.code).sort(), ROW_ERRORS.map((e) => e.code), 'each code exactly once');
+  t.same(
+    csvErrors.rejected.map((p) => p.code).sort(),
+    ROW_ERRORS.map((e) => e.code),
+    'each code exactly once',
+  );
   const byCode = new Map(csvErrors.rejected.map((p) => [p.code, p]));
   t.equal(byCode.get('E003')?.row, 4);
   t.match(byCode.get('E009')?.message, /5102304517/, 'the master ULN is named');

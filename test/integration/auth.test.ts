@@ -38,8 +38,11 @@ t.test('the role guard and token checks', async (t) => {
   await t.test('tampered signature: 401', async (t) => {
     const token = await tokenFor(app, 'operator');
     const [h, p, s] = token.split('.');
-    const flipped = (s[5] === 'A' ? 'B' : 'A');
-    const res = await app.inject({ url, headers: { authorization: `Bearer ${h}.${p}.${s.slice(0, 5)}${flipped}${s.slice(6)}` } });
+    const flipped = s[5] === 'A' ? 'B' : 'A';
+    const res = await app.inject({
+      url,
+      headers: { authorization: `Bearer ${h}.${p}.${s.slice(0, 5)}${flipped}${s.slice(6)}` },
+    });
     t.equal(res.statusCode, 401);
   });
 
@@ -57,18 +60,48 @@ t.test('the role guard and token checks', async (t) => {
     const { privateKey } = await generateKeyPair('ES256');
     const now = Math.floor(Date.now() / 1000);
     const foreign = await new SignJWT({ roles: ['operator'] })
-      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' }).setSubject('x').setIssuer(config.jwtIssuer)
-      .setAudience(config.jwtAudience).setIssuedAt(now).setExpirationTime(now + 60).setJti('j').sign(privateKey);
-    t.equal((await app.inject({ url, headers: { authorization: `Bearer ${foreign}` } })).statusCode, 401, 'foreign key');
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' })
+      .setSubject('x')
+      .setIssuer(config.jwtIssuer)
+      .setAudience(config.jwtAudience)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .setJti('j')
+      .sign(privateKey);
+    t.equal(
+      (await app.inject({ url, headers: { authorization: `Bearer ${foreign}` } })).statusCode,
+      401,
+      'foreign key',
+    );
 
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url');
-    const body = Buffer.from(JSON.stringify({ sub: 'x', roles: ['operator'], iss: config.jwtIssuer, aud: config.jwtAudience, iat: now, exp: now + 60, jti: 'j' })).toString('base64url');
-    t.equal((await app.inject({ url, headers: { authorization: `Bearer ${header}.${body}.` } })).statusCode, 401, 'alg none');
+    const body = Buffer.from(
+      JSON.stringify({
+        sub: 'x',
+        roles: ['operator'],
+        iss: config.jwtIssuer,
+        aud: config.jwtAudience,
+        iat: now,
+        exp: now + 60,
+        jti: 'j',
+      }),
+    ).toString('base64url');
+    t.equal(
+      (await app.inject({ url, headers: { authorization: `Bearer ${header}.${body}.` } })).statusCode,
+      401,
+      'alg none',
+    );
 
     const other = await app.deps.tokens.issue({ subject: 'x', roles: ['operator'] });
     // The service's own key, every claim right but the audience.
-    const otherAud = await (await KeyRing.create({ ...config, jwtAudience: 'someone-else' }, { file: null })).issue({ subject: 'x', roles: ['operator'] });
-    t.equal((await app.inject({ url, headers: { authorization: `Bearer ${other}` } })).statusCode, 200, 'control: right audience');
+    const otherAud = await (
+      await KeyRing.create({ ...config, jwtAudience: 'someone-else' }, { file: null })
+    ).issue({ subject: 'x', roles: ['operator'] });
+    t.equal(
+      (await app.inject({ url, headers: { authorization: `Bearer ${other}` } })).statusCode,
+      200,
+      'control: right audience',
+    );
     const res = await app.inject({ url, headers: { authorization: `Bearer ${otherAud}` } });
     t.equal(res.statusCode, 401, 'wrong audience');
     t.match(res.json().message, /aud/);
@@ -82,7 +115,11 @@ t.test('the role guard and token checks', async (t) => {
     t.notOk('d' in jwks.keys[0], 'no private part is published');
     const token = await tokenFor(app, 'careers-adviser');
     t.equal(decodeProtectedHeader(token).kid, jwks.keys[0].kid);
-    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: config.jwtIssuer, audience: config.jwtAudience, algorithms: ['ES256'] });
+    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      algorithms: ['ES256'],
+    });
     t.same(payload.roles, ['careers-adviser']);
     t.equal(payload.sub, PRINCIPALS['careers-adviser'].subject);
   });
@@ -117,5 +154,8 @@ t.test('a configured PEM key is used as given', async (t) => {
   const svc = await KeyRing.create(testConfig({ SIGNING_KEY: pem }), { file: null });
   const token = await svc.issue({ subject: 's', roles: ['operator'] });
   t.equal((await svc.verify(token)).subject, 's');
-  await t.rejects(KeyRing.create(testConfig({ SIGNING_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'a' }) }), { file: null }), /EC P-256/);
+  await t.rejects(
+    KeyRing.create(testConfig({ SIGNING_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'a' }) }), { file: null }),
+    /EC P-256/,
+  );
 });

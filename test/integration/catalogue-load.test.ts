@@ -32,7 +32,9 @@ const json = (c: Catalogue) => JSON.stringify(serializeCatalogue(c));
 /** JSON with object keys sorted: equal for deeply equal plain data, whatever the key order. */
 const canon = (x: unknown): string =>
   JSON.stringify(x, (_k, v) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
   );
 
 /** URNs a qualification's rules name: groups, barred sets and its own equivalences. */
@@ -49,7 +51,10 @@ function namedUnits(q: Qualification): Set<string> {
 
 /** In memory, the global equivalences that lead by any chain into one of q's group units. */
 function expectedGlobalEquivalences(c: Catalogue, q: Qualification): Equivalence[] {
-  const edges = [...c.equivalences.map((e) => ({ ...e, global: true })), ...q.equivalences.map((e) => ({ ...e, global: false }))];
+  const edges = [
+    ...c.equivalences.map((e) => ({ ...e, global: true })),
+    ...q.equivalences.map((e) => ({ ...e, global: false })),
+  ];
   const reached = new Set(q.groups.flatMap((g) => g.units));
   let grew = true;
   while (grew) {
@@ -136,17 +141,30 @@ t.test('the sample catalogue loads and reads back equal to the file', async (t) 
 
   // Deep equality with the file's own content, optional fields absent as in the file.
   const food = await getQualificationRules(graph, '600/1102/6');
-  t.strictSame(food?.qualification, c.qualifications.find((q) => q.qan === '600/1102/6'));
+  t.strictSame(
+    food?.qualification,
+    c.qualifications.find((q) => q.qan === '600/1102/6'),
+  );
   t.ok(food?.qualification.operationalEnd === '2017-12-31', 'dates come back as ISO strings');
-  t.strictSame(food?.qualification.exemptions, [{ name: 'Employer kitchen skills portfolio (non-QCF)', group: 'B', credits: 3 }]);
+  t.strictSame(food?.qualification.exemptions, [
+    { name: 'Employer kitchen skills portfolio (non-QCF)', group: 'B', credits: 3 },
+  ]);
   await checkRoundTrip(t, graph, c);
 
   // The global equivalence into a unit of 600/1101/4 comes with the unit it starts from.
   const hygiene = await getQualificationRules(graph, '600/1101/4');
   t.strictSame(hygiene?.globalEquivalences, [{ from: 'Y/601/4111', to: 'H/601/4101' }]);
-  t.strictSame(hygiene?.units.get('Y/601/4111'), c.units.find((u) => u.urn === 'Y/601/4111'));
+  t.strictSame(
+    hygiene?.units.get('Y/601/4111'),
+    c.units.find((u) => u.urn === 'Y/601/4111'),
+  );
 
-  t.strictSame(await getUnit(graph, 'H/601/4101'), { urn: 'H/601/4101', title: 'Principles of food hygiene', level: '2', credit: 1 });
+  t.strictSame(await getUnit(graph, 'H/601/4101'), {
+    urn: 'H/601/4101',
+    title: 'Principles of food hygiene',
+    level: '2',
+    credit: 1,
+  });
   t.equal(await getUnit(graph, 'Z/999/9999'), null, 'an unknown unit is null');
   t.equal(await getQualificationRules(graph, '999/9999/9'), null, 'an unknown qualification is null');
 });
@@ -160,7 +178,10 @@ t.test('loading the same file twice changes nothing', async (t) => {
   const before = await catalogueSnapshot(graph);
   t.equal(before.counts.Unit, c.units.length);
   t.equal(before.counts.Qualification, c.qualifications.length);
-  t.equal(before.counts.RuleGroup, c.qualifications.reduce((n, q) => n + q.groups.length, 0));
+  t.equal(
+    before.counts.RuleGroup,
+    c.qualifications.reduce((n, q) => n + q.groups.length, 0),
+  );
 
   const second = await loadCatalogueFile(graph, SAMPLE_FILE);
   if (!second.ok) throw new Error('second load refused');
@@ -196,7 +217,10 @@ t.test('a changed qualification replaces its rules; a changed unit is updated; a
   cookery.barred = [];
   cookery.totalCredits = Math.min(
     cookery.totalCredits,
-    cookery.groups.reduce((n, g) => n + g.units.reduce((m, u) => m + changed.units.find((x) => x.urn === u)!.credit, 0), 0),
+    cookery.groups.reduce(
+      (n, g) => n + g.units.reduce((m, u) => m + changed.units.find((x) => x.urn === u)!.credit, 0),
+      0,
+    ),
   );
   delete cookery.operationalEnd;
   const care = changed.qualifications.find((q) => q.qan === '601/4401/7')!;
@@ -213,7 +237,10 @@ t.test('a changed qualification replaces its rules; a changed unit is updated; a
 
   const rules = await getQualificationRules(graph, '600/1102/6');
   t.strictSame(rules?.qualification, cookery, 'the new rules, exactly');
-  t.notOk(rules?.qualification.groups.some((g) => g.id === 'C'), 'the removed group is gone');
+  t.notOk(
+    rules?.qualification.groups.some((g) => g.id === 'C'),
+    'the removed group is gone',
+  );
   t.notOk('operationalEnd' in (rules?.qualification ?? {}), 'a removed end date is gone');
   t.strictSame((await getQualificationRules(graph, '601/4401/7'))?.qualification.equivalences, []);
   t.strictSame(await getUnit(graph, 'H/601/4101'), unit);
@@ -226,7 +253,10 @@ t.test('a changed qualification replaces its rules; a changed unit is updated; a
   t.equal(after.counts.COUNTS_AS, before.counts.COUNTS_AS - 1, 'the scoped equivalence is gone');
   t.equal(after.counts.OWNS, c.qualifications.length, 'still one owner per qualification');
   const transfer = await qualificationsContainingUnit(graph, 'L/604/5508');
-  t.notOk(transfer.some((m) => m.qan === '601/4401/7'), 'credit transfer no longer goes through the removed equivalence');
+  t.notOk(
+    transfer.some((m) => m.qan === '601/4401/7'),
+    'credit transfer no longer goes through the removed equivalence',
+  );
   await checkRoundTrip(t, graph, changed);
 
   // A new owner replaces the old one.
@@ -281,10 +311,18 @@ t.test('a bad file stores nothing and names what is wrong', async (t) => {
   const missing = await loadCatalogueFile(graph, path.join(dir, 'nothing-here.json'));
   t.strictSame(missing.ok ? [] : missing.errors.map((e) => e.code), ['unreadable-file']);
   const folder = await loadCatalogueFile(graph, dir);
-  t.strictSame(folder.ok ? [] : folder.errors.map((e) => e.code), ['unreadable-file'], 'a directory is not a catalogue');
+  t.strictSame(
+    folder.ok ? [] : folder.errors.map((e) => e.code),
+    ['unreadable-file'],
+    'a directory is not a catalogue',
+  );
   writeFileSync(path.join(dir, 'latin1.json'), Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]));
   const latin1 = await loadCatalogueFile(graph, path.join(dir, 'latin1.json'));
-  t.strictSame(latin1.ok ? [] : latin1.errors.map((e) => e.code), ['invalid-json'], 'text that is not UTF-8 is refused');
+  t.strictSame(
+    latin1.ok ? [] : latin1.errors.map((e) => e.code),
+    ['invalid-json'],
+    'text that is not UTF-8 is refused',
+  );
 
   // A catalogue handed over in code is checked the same way.
   const wrong = clone(good);
@@ -331,19 +369,34 @@ t.test('credit transfer finds every qualification a unit counts towards', async 
   await loadCatalogue(graph, c);
 
   const direct = await qualificationsContainingUnit(graph, 'H/601/4101');
-  t.strictSame(direct.map((m) => m.qan), expectedTransfer(c, 'H/601/4101'));
+  t.strictSame(
+    direct.map((m) => m.qan),
+    expectedTransfer(c, 'H/601/4101'),
+  );
   t.ok(direct.length >= 2 && direct.every((m) => m.direct));
 
   const viaGlobal = await qualificationsContainingUnit(graph, 'Y/601/4111');
-  t.strictSame(viaGlobal.map((m) => m.qan), direct.map((m) => m.qan), 'a global equivalence counts everywhere');
+  t.strictSame(
+    viaGlobal.map((m) => m.qan),
+    direct.map((m) => m.qan),
+    'a global equivalence counts everywhere',
+  );
   t.ok(viaGlobal.every((m) => !m.direct && m.countsAs.some((x) => x.urn === 'H/601/4101' && x.steps === 1)));
 
   const chain = await qualificationsContainingUnit(graph, 'X/700/0001');
-  t.strictSame(chain.map((m) => m.qan), direct.map((m) => m.qan), 'a chain of equivalences is followed');
+  t.strictSame(
+    chain.map((m) => m.qan),
+    direct.map((m) => m.qan),
+    'a chain of equivalences is followed',
+  );
   t.ok(chain.every((m) => m.countsAs.some((x) => x.urn === 'H/601/4101' && x.steps === 2)));
 
   const scoped = await qualificationsContainingUnit(graph, 'W/700/0003');
-  t.strictSame(scoped.map((m) => m.qan), ['600/1101/4'], 'a scoped equivalence counts for its qualification only');
+  t.strictSame(
+    scoped.map((m) => m.qan),
+    ['600/1101/4'],
+    'a scoped equivalence counts for its qualification only',
+  );
 
   t.strictSame(await qualificationsContainingUnit(graph, 'Z/999/9999'), [], 'an unknown unit counts towards nothing');
 
@@ -355,7 +408,13 @@ t.test('credit transfer finds every qualification a unit counts towards', async 
 
   // The RoC reader brings in the whole chain for the evaluator.
   const rules = await getQualificationRules(graph, '600/1101/4');
-  t.strictSame(rules?.globalEquivalences, expectedGlobalEquivalences(c, c.qualifications.find((q) => q.qan === '600/1101/4')!));
+  t.strictSame(
+    rules?.globalEquivalences,
+    expectedGlobalEquivalences(
+      c,
+      c.qualifications.find((q) => q.qan === '600/1101/4')!,
+    ),
+  );
   t.ok(rules?.units.has('X/700/0001') && rules.units.has('W/700/0003'));
 });
 
@@ -372,7 +431,11 @@ t.test('listQualifications filters and paginates', async (t) => {
     t.equal(page.total, all.length);
     pages.push(...page.items.map((q) => q.qan));
   }
-  t.strictSame(pages, all.map((q) => q.qan), 'the pages together list every qualification once, in QAN order');
+  t.strictSame(
+    pages,
+    all.map((q) => q.qan),
+    'the pages together list every qualification once, in QAN order',
+  );
 
   const first = (await listQualifications(graph, { limit: 1, offset: 0 })).items[0];
   const q0 = all[0];
@@ -391,24 +454,40 @@ t.test('listQualifications filters and paginates', async (t) => {
   const ofLevel = all.filter((q) => q.level === level).map((q) => q.qan);
   const byLevel = await listQualifications(graph, { level, limit: 1000, offset: 0 });
   t.equal(byLevel.total, ofLevel.length);
-  t.strictSame(byLevel.items.map((q) => q.qan), ofLevel);
+  t.strictSame(
+    byLevel.items.map((q) => q.qan),
+    ofLevel,
+  );
 
   const word = 'diploma';
   const withWord = all.filter((q) => q.title.toLowerCase().includes(word)).map((q) => q.qan);
   t.ok(withWord.length > 0, 'the generated catalogue has diplomas');
   const byText = await listQualifications(graph, { text: 'DIPLOMA', limit: 5, offset: 0 });
   t.equal(byText.total, withWord.length, 'text matches regardless of case');
-  t.strictSame(byText.items.map((q) => q.qan), withWord.slice(0, 5));
+  t.strictSame(
+    byText.items.map((q) => q.qan),
+    withWord.slice(0, 5),
+  );
 
   const both = await listQualifications(graph, { text: word, level, limit: 1000, offset: 0 });
-  t.strictSame(both.items.map((q) => q.qan), all.filter((q) => q.level === level && q.title.toLowerCase().includes(word)).map((q) => q.qan));
+  t.strictSame(
+    both.items.map((q) => q.qan),
+    all.filter((q) => q.level === level && q.title.toLowerCase().includes(word)).map((q) => q.qan),
+  );
 
   const byQan = await listQualifications(graph, { text: all[5].qan, limit: 10, offset: 0 });
-  t.strictSame(byQan.items.map((q) => q.qan), [all[5].qan], 'a QAN finds its qualification');
+  t.strictSame(
+    byQan.items.map((q) => q.qan),
+    [all[5].qan],
+    'a QAN finds its qualification',
+  );
 
   const beyond = await listQualifications(graph, { limit: 10, offset: 10_000 });
   t.strictSame(beyond, { total: all.length, items: [] });
-  t.strictSame(await listQualifications(graph, { text: 'no such words anywhere', limit: 10, offset: 0 }), { total: 0, items: [] });
+  t.strictSame(await listQualifications(graph, { text: 'no such words anywhere', limit: 10, offset: 0 }), {
+    total: 0,
+    items: [],
+  });
   await t.rejects(listQualifications(graph, { limit: 0, offset: 0 }), RangeError);
   await t.rejects(listQualifications(graph, { limit: 10, offset: -1 }), RangeError);
   await t.rejects(listQualifications(graph, { level: 'Z' as never, limit: 10, offset: 0 }), RangeError);
@@ -418,7 +497,10 @@ t.test('a generated catalogue round-trips, in chunks, and a half-done load compl
   const { app } = await setupApp(t);
   const graph = app.deps.graph;
   const c = generateCatalogue({ seed: 11, units: 500, qualifications: 200 });
-  t.ok(c.qualifications.some((q) => q.barred.length > 0) || c.qualifications.some((q) => q.equivalences.length > 0), 'the sample has some of the rarer rules');
+  t.ok(
+    c.qualifications.some((q) => q.barred.length > 0) || c.qualifications.some((q) => q.equivalences.length > 0),
+    'the sample has some of the rarer rules',
+  );
 
   // A load that stopped half-way: only some qualifications made it.
   const half: Catalogue = { ...c, qualifications: c.qualifications.slice(0, 90) };
@@ -426,19 +508,29 @@ t.test('a generated catalogue round-trips, in chunks, and a half-done load compl
   t.equal(firstReport.qualifications.created, 90);
 
   const progress: LoadProgress[] = [];
-  const report = await loadCatalogue(graph, c, { transaction: 'chunked', chunkSize: 400, onProgress: (p) => progress.push(p) });
+  const report = await loadCatalogue(graph, c, {
+    transaction: 'chunked',
+    chunkSize: 400,
+    onProgress: (p) => progress.push(p),
+  });
   t.equal(report.mode, 'chunked');
   t.ok(report.transactions > 5, `written in ${report.transactions} transactions`);
   t.strictSame(report.units, { created: 0, updated: 0, unchanged: 500 });
   t.strictSame(report.qualifications, { created: 110, updated: 0, unchanged: 90 });
   const quals = progress.filter((p) => p.phase === 'qualifications');
-  t.ok(quals.length > 1 && quals.every((p, i) => i === 0 || p.done > quals[i - 1].done), 'progress rises chunk by chunk');
+  t.ok(
+    quals.length > 1 && quals.every((p, i) => i === 0 || p.done > quals[i - 1].done),
+    'progress rises chunk by chunk',
+  );
   t.equal(quals.at(-1)?.done, 200);
 
   await checkRoundTrip(t, graph, c);
 
   const before = await catalogueSnapshot(graph);
-  t.equal(before.counts.INCLUDES, c.qualifications.reduce((n, q) => n + q.groups.reduce((m, g) => m + g.units.length, 0), 0));
+  t.equal(
+    before.counts.INCLUDES,
+    c.qualifications.reduce((n, q) => n + q.groups.reduce((m, g) => m + g.units.length, 0), 0),
+  );
   const again = await loadCatalogue(graph, c, { transaction: 'single' });
   t.strictSame(again.qualifications, { created: 0, updated: 0, unchanged: 200 });
   const after = await catalogueSnapshot(graph);
@@ -447,6 +539,7 @@ t.test('a generated catalogue round-trips, in chunks, and a half-done load compl
 
   // The same catalogue written back out from the graph parses to the same thing.
   const reread: Catalogue = { units: c.units, qualifications: [], equivalences: c.equivalences };
-  for (const q of c.qualifications) reread.qualifications.push((await getQualificationRules(graph, q.qan))!.qualification);
+  for (const q of c.qualifications)
+    reread.qualifications.push((await getQualificationRules(graph, q.qan))!.qualification);
   t.equal(json(reread), json(c));
 });

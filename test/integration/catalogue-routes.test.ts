@@ -1,6 +1,13 @@
 import t from 'tap';
 import { setupApp, tokenFor } from '../helpers/app.js';
-import { credit, learner, loadSample, recordUnitCredits, sampleCatalogue, upsertLearners } from '../helpers/fixtures.js';
+import {
+  credit,
+  learner,
+  loadSample,
+  recordUnitCredits,
+  sampleCatalogue,
+  upsertLearners,
+} from '../helpers/fixtures.js';
 import { isPdf, pdfText } from '../helpers/pdf.js';
 import type { Role } from '../../src/platform/auth.js';
 
@@ -16,7 +23,12 @@ t.test('loading a catalogue (service operator)', async (t) => {
   const body = sampleCatalogue();
   const op = { authorization: `Bearer ${await tokenFor(app, 'operator')}` };
 
-  const refused = await app.inject({ method: 'POST', url: '/catalogue', payload: body, headers: { authorization: `Bearer ${await tokenFor(app, 'ao-admin')}` } });
+  const refused = await app.inject({
+    method: 'POST',
+    url: '/catalogue',
+    payload: body,
+    headers: { authorization: `Bearer ${await tokenFor(app, 'ao-admin')}` },
+  });
   t.equal(refused.statusCode, 403, 'only the operator loads the catalogue');
 
   const bad = structuredClone(body) as any;
@@ -26,8 +38,16 @@ t.test('loading a catalogue (service operator)', async (t) => {
   t.equal(badRes.statusCode, 400);
   const err = badRes.json();
   t.equal(err.code, 'CATALOGUE_INVALID');
-  t.ok(err.details.problems.some((p: any) => p.code === 'unknown-unit' && /Z\/999\/9999/.test(p.message) && /600\/1102\/6/.test(p.message)), 'names the qualification and the unknown unit');
-  t.ok(err.details.problems.some((p: any) => p.path === 'units[0].credit'), 'names the field');
+  t.ok(
+    err.details.problems.some(
+      (p: any) => p.code === 'unknown-unit' && /Z\/999\/9999/.test(p.message) && /600\/1102\/6/.test(p.message),
+    ),
+    'names the qualification and the unknown unit',
+  );
+  t.ok(
+    err.details.problems.some((p: any) => p.path === 'units[0].credit'),
+    'names the field',
+  );
   const none = await app.inject({ url: '/qualifications' });
   t.equal(none.json().total, 0, 'nothing was stored');
 
@@ -45,7 +65,10 @@ t.test('loading a catalogue (service operator)', async (t) => {
   t.equal(list.json().total, 4);
   t.equal(list.json().items.length, 2);
   const found = await app.inject({ url: '/qualifications?text=customer' });
-  t.same(found.json().items.map((q: any) => q.qan), ['600/3301/1', '600/3302/3']);
+  t.same(
+    found.json().items.map((q: any) => q.qan),
+    ['600/3301/1', '600/3302/3'],
+  );
 });
 
 t.test('OCF 04: rules are public; progress needs a role that may see the learner', async (t) => {
@@ -53,10 +76,15 @@ t.test('OCF 04: rules are public; progress needs a role that may see the learner
   const c = await loadSample(app.deps.graph);
   await upsertLearners(app.deps.graph, [learner(ULN), learner(OTHER, { givenName: 'Grace', available: false })]);
   await recordUnitCredits(app.deps.graph, [
-    credit(c, ULN, 'F/603/2201', 'r1'), credit(c, ULN, 'J/603/2202', 'r2'),
-    credit(c, ULN, 'L/603/2203', 'r3'), credit(c, ULN, 'D/603/2205', 'r4'), credit(c, ULN, 'R/603/2204', 'r5'),
-    credit(c, ULN, 'Y/603/2206', 'r6', { aoUkprn: '10000009' }), credit(c, ULN, 'M/601/4103', 'r7', { aoUkprn: '10000009' }),
-    credit(c, OTHER, 'F/603/2201', 'r8'), credit(c, OTHER, 'J/603/2202', 'r9', { aoUkprn: '10000009' }),
+    credit(c, ULN, 'F/603/2201', 'r1'),
+    credit(c, ULN, 'J/603/2202', 'r2'),
+    credit(c, ULN, 'L/603/2203', 'r3'),
+    credit(c, ULN, 'D/603/2205', 'r4'),
+    credit(c, ULN, 'R/603/2204', 'r5'),
+    credit(c, ULN, 'Y/603/2206', 'r6', { aoUkprn: '10000009' }),
+    credit(c, ULN, 'M/601/4103', 'r7', { aoUkprn: '10000009' }),
+    credit(c, OTHER, 'F/603/2201', 'r8'),
+    credit(c, OTHER, 'J/603/2202', 'r9', { aoUkprn: '10000009' }),
   ]);
 
   const rules = await app.inject({ url: `/qualifications/${enc(CUSTOMER_CERT)}/rules` });
@@ -64,20 +92,37 @@ t.test('OCF 04: rules are public; progress needs a role that may see the learner
   const body = rules.json();
   t.equal(body.qualification.title, 'Level 2 Certificate in Customer Service');
   t.equal(body.qualification.size, 'Certificate');
-  t.same(body.groups.map((g: any) => g.id), ['A', 'B', 'C']);
-  t.same(body.groups[0].units.map((u: any) => [u.urn, u.credit, u.level]), [['F/603/2201', 3, '2'], ['J/603/2202', 2, '2']]);
+  t.same(
+    body.groups.map((g: any) => g.id),
+    ['A', 'B', 'C'],
+  );
+  t.same(
+    body.groups[0].units.map((u: any) => [u.urn, u.credit, u.level]),
+    [
+      ['F/603/2201', 3, '2'],
+      ['J/603/2202', 2, '2'],
+    ],
+  );
   t.notOk(body.progress, 'no learner, no progress');
 
   const compact = await app.inject({ url: '/qualifications/60033023/rules' });
   t.equal(compact.json().qualification.qan, CUSTOMER_CERT, 'the QAN may be given without slashes');
   t.equal((await app.inject({ url: `/qualifications/${enc('123/456')}/rules` })).statusCode, 400);
-  t.equal((await app.inject({ url: `/qualifications/${enc('999/9999/9')}/rules` })).json().code, 'QUALIFICATION_NOT_FOUND');
+  t.equal(
+    (await app.inject({ url: `/qualifications/${enc('999/9999/9')}/rules` })).json().code,
+    'QUALIFICATION_NOT_FOUND',
+  );
 
   const url = `/qualifications/${enc(CUSTOMER_CERT)}/rules?uln=${ULN}`;
   t.equal((await app.inject({ url })).statusCode, 401, 'progress needs a token');
-  t.equal((await app.inject({ url, headers: { authorization: `Bearer ${await tokenFor(app, 'analyst')}` } })).statusCode, 403, 'analysts never see a learner');
+  t.equal(
+    (await app.inject({ url, headers: { authorization: `Bearer ${await tokenFor(app, 'analyst')}` } })).statusCode,
+    403,
+    'analysts never see a learner',
+  );
 
-  const as = async (role: Role, u = url, extra = {}) => app.inject({ url: u, headers: { authorization: `Bearer ${await tokenFor(app, role, extra)}` } });
+  const as = async (role: Role, u = url, extra = {}) =>
+    app.inject({ url: u, headers: { authorization: `Bearer ${await tokenFor(app, role, extra)}` } });
   const adviser = await as('careers-adviser');
   t.equal(adviser.statusCode, 200);
   const p = adviser.json().progress;
@@ -95,7 +140,7 @@ t.test('OCF 04: rules are public; progress needs a role that may see the learner
   t.equal((await as('careers-adviser', `${url}&date=2025-02-30`)).statusCode, 400, 'not a real day');
 
   t.equal((await as('learner')).statusCode, 200, 'the learner sees their own progress');
-  t.equal((await as('learner', url, { uln: OTHER })).statusCode, 403, 'but not anyone else\'s');
+  t.equal((await as('learner', url, { uln: OTHER })).statusCode, 403, "but not anyone else's");
 
   const hidden = `/qualifications/${enc(CUSTOMER_CERT)}/rules?uln=${OTHER}`;
   const notShared = await as('careers-adviser', hidden);
@@ -104,17 +149,34 @@ t.test('OCF 04: rules are public; progress needs a role that may see the learner
   const ao = await as('ao-user', hidden);
   t.equal(ao.statusCode, 200, 'the submitting AO still sees its own records');
   t.equal(ao.json().progress.scope, 'own-records');
-  t.same(ao.json().progress.allocation.map((a: any) => a.urn), ['F/603/2201'], 'only its own record counted');
+  t.same(
+    ao.json().progress.allocation.map((a: any) => a.urn),
+    ['F/603/2201'],
+    'only its own record counted',
+  );
 
-  t.equal((await as('careers-adviser', `/qualifications/${enc(CUSTOMER_CERT)}/rules?uln=1234567890`)).json().code, 'INVALID_ULN');
-  t.equal((await as('careers-adviser', `/qualifications/${enc(CUSTOMER_CERT)}/rules?uln=1000000027`)).json().code, 'LEARNER_NOT_FOUND');
+  t.equal(
+    (await as('careers-adviser', `/qualifications/${enc(CUSTOMER_CERT)}/rules?uln=1234567890`)).json().code,
+    'INVALID_ULN',
+  );
+  t.equal(
+    (await as('careers-adviser', `/qualifications/${enc(CUSTOMER_CERT)}/rules?uln=1000000027`)).json().code,
+    'LEARNER_NOT_FOUND',
+  );
 
   const pdf = await as('careers-adviser', `/qualifications/${enc(CUSTOMER_CERT)}/rules.pdf?uln=${ULN}`);
   t.equal(pdf.statusCode, 200);
   t.equal(pdf.headers['content-type'], 'application/pdf');
   t.ok(isPdf(pdf.rawPayload));
   const text = pdfText(pdf.rawPayload);
-  for (const s of ['Level 2 Certificate in Customer Service', 'Group A', 'Handle customer complaints', `Progress of learner ${ULN}`, 'Achieved']) t.match(text, s);
+  for (const s of [
+    'Level 2 Certificate in Customer Service',
+    'Group A',
+    'Handle customer complaints',
+    `Progress of learner ${ULN}`,
+    'Achieved',
+  ])
+    t.match(text, s);
   const publicPdf = await app.inject({ url: `/qualifications/${enc(CUSTOMER_CERT)}/rules.pdf` });
   t.equal(publicPdf.statusCode, 200, 'the rules alone print without signing in');
 });
@@ -130,22 +192,33 @@ t.test('OCF 05: credit check', async (t) => {
     credit(c, ULN, 'Y/601/4111', 'c4'),
     credit(c, OTHER, 'T/601/4104', 'c5', { aoUkprn: '10000009' }),
   ]);
-  const as = async (role: Role, u: string, extra = {}) => app.inject({ url: u, headers: { authorization: `Bearer ${await tokenFor(app, role, extra)}` } });
+  const as = async (role: Role, u: string, extra = {}) =>
+    app.inject({ url: u, headers: { authorization: `Bearer ${await tokenFor(app, role, extra)}` } });
 
   const res = await as('provider-user', `/learners/${ULN}/credit-check?urn=T/601/4104`);
   t.equal(res.statusCode, 200);
   const body = res.json();
   t.equal(body.awarded, true);
   t.same(body.unit, { urn: 'T/601/4104', title: 'Health and safety in a catering environment', level: '2', credit: 2 });
-  t.same(body.records.map((r: any) => [r.recordId, r.ao.ukprn, r.awardDate, r.status, r.grade]), [
-    ['c2', '10000009', '2023-01-01', 'withdrawn', null],
-    ['c1', '10000001', '2024-03-04', 'active', 'Merit'],
-  ]);
-  t.same(body.countsTowards.map((q: any) => q.qan), ['600/1102/6', '600/3302/3', '601/2201/3'], 'every qualification whose rules hold the unit');
+  t.same(
+    body.records.map((r: any) => [r.recordId, r.ao.ukprn, r.awardDate, r.status, r.grade]),
+    [
+      ['c2', '10000009', '2023-01-01', 'withdrawn', null],
+      ['c1', '10000001', '2024-03-04', 'active', 'Merit'],
+    ],
+  );
+  t.same(
+    body.countsTowards.map((q: any) => q.qan),
+    ['600/1102/6', '600/3302/3', '601/2201/3'],
+    'every qualification whose rules hold the unit',
+  );
 
   const challenged = await as('learner', `/learners/${ULN}/credit-check?urn=H/601/4101`);
   t.equal(challenged.json().records[0].status, 'under-challenge');
-  t.same(challenged.json().countsTowards.map((q: any) => q.qan), ['600/1101/4', '600/1102/6', '600/3302/3']);
+  t.same(
+    challenged.json().countsTowards.map((q: any) => q.qan),
+    ['600/1101/4', '600/1102/6', '600/3302/3'],
+  );
 
   const viaEquivalence = await as('learner', `/learners/${ULN}/credit-check?urn=Y/601/4111`);
   const direct = viaEquivalence.json().countsTowards.find((q: any) => q.qan === '600/1101/4');
@@ -171,5 +244,6 @@ t.test('OCF 05: credit check', async (t) => {
   const pdf = await as('learner', `/learners/${ULN}/credit-check.pdf?urn=T/601/4104`);
   t.equal(pdf.headers['content-type'], 'application/pdf');
   const text = pdfText(pdf.rawPayload);
-  for (const s of ['Credit check', 'Health and safety in a catering environment', 'Withdrawn', 'Merit', '600/3302/3']) t.match(text, s);
+  for (const s of ['Credit check', 'Health and safety in a catering environment', 'Withdrawn', 'Merit', '600/3302/3'])
+    t.match(text, s);
 });

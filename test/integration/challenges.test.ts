@@ -20,18 +20,31 @@ const REASON = 'I never took this unit; my college says it was entered against t
 type Extra = { uln?: string; organisation?: string; subject?: string };
 
 function caller(app: App) {
-  const headers = async (role: Role, extra: Extra = {}) => ({ authorization: `Bearer ${await tokenFor(app, role, extra)}` });
+  const headers = async (role: Role, extra: Extra = {}) => ({
+    authorization: `Bearer ${await tokenFor(app, role, extra)}`,
+  });
   return {
     get: async (role: Role, url: string, extra: Extra = {}) => app.inject({ url, headers: await headers(role, extra) }),
-    post: async (role: Role, url: string, payload: unknown, extra: Extra = {}) => app.inject({ method: 'POST', url, payload: payload as object, headers: await headers(role, extra) }),
+    post: async (role: Role, url: string, payload: unknown, extra: Extra = {}) =>
+      app.inject({ method: 'POST', url, payload: payload as object, headers: await headers(role, extra) }),
     gql: async (role: Role, query: string, variables: Record<string, unknown> = {}, extra: Extra = {}) =>
-      (await app.inject({ method: 'POST', url: '/graphql', payload: { query, variables }, headers: await headers(role, extra) })).json(),
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/graphql',
+          payload: { query, variables },
+          headers: await headers(role, extra),
+        })
+      ).json(),
   };
 }
 
 async function seed(app: App) {
   const c = await loadSample(app.deps.graph);
-  await upsertLearners(app.deps.graph, [learner(ULN), learner(OTHER, { givenName: 'Grace', familyName: 'Hopper', email: undefined })]);
+  await upsertLearners(app.deps.graph, [
+    learner(ULN),
+    learner(OTHER, { givenName: 'Grace', familyName: 'Hopper', email: undefined }),
+  ]);
   await recordUnitCredits(app.deps.graph, [
     credit(c, ULN, 'F/603/2201', 'r1'),
     credit(c, ULN, 'J/603/2202', 'r2', { grade: 'Pass' }),
@@ -64,7 +77,9 @@ t.test('OCF 08, the whole journey: filed on a Friday evening, resolved after a b
 
   // Service staff record a representative's letter about another record, by its parts.
   const letter = await as.post('operator', `/learners/${ULN}/challenges`, {
-    aoUkprn: AO, recordId: 'r2', reason: 'The grade should be Merit, not Pass: see the enclosed certificate.',
+    aoUkprn: AO,
+    recordId: 'r2',
+    reason: 'The grade should be Merit, not Pass: see the enclosed certificate.',
     representative: { name: 'Charles Babbage', relationship: 'guardian' },
   });
   t.equal(letter.statusCode, 201);
@@ -83,9 +98,12 @@ t.test('OCF 08, the whole journey: filed on a Friday evening, resolved after a b
   const queue = await as.get('ao-user', '/challenges?status=open');
   t.equal(queue.statusCode, 200);
   t.equal(queue.json().total, 2);
-  t.same(queue.json().items.map((c: { id: string }) => c.id), [filed.id, written.id]);
+  t.same(
+    queue.json().items.map((c: { id: string }) => c.id),
+    [filed.id, written.id],
+  );
   t.same(queue.json().items[1].representative, { relationship: 'guardian' });
-  t.notMatch(queue.body, /Babbage/, 'no representative\'s name reaches the AO');
+  t.notMatch(queue.body, /Babbage/, "no representative's name reaches the AO");
   t.ok(queue.json().items[0].serviceHours > 0, 'an open challenge shows the service hours so far');
   const single = await as.get('ao-admin', `/challenges/${filed.id}`);
   t.equal(single.json().reason, REASON);
@@ -96,14 +114,24 @@ t.test('OCF 08, the whole journey: filed on a Friday evening, resolved after a b
   const peek = await as.get('ao-user', `/challenges/${filed.id}`, { organisation: OTHER_AO });
   t.equal(peek.statusCode, 404);
   t.equal(peek.json().code, 'CHALLENGE_NOT_FOUND');
-  const meddle = await as.post('ao-admin', `/challenges/${filed.id}/resolution`, { outcome: 'upheld', action: 'withdraw' }, { organisation: OTHER_AO });
+  const meddle = await as.post(
+    'ao-admin',
+    `/challenges/${filed.id}/resolution`,
+    { outcome: 'upheld', action: 'withdraw' },
+    { organisation: OTHER_AO },
+  );
   t.equal(meddle.statusCode, 404);
-  const nonexistent = await as.post('ao-admin', '/challenges/no-such-challenge/resolution', { outcome: 'upheld', action: 'withdraw' }, { organisation: OTHER_AO });
+  const nonexistent = await as.post(
+    'ao-admin',
+    '/challenges/no-such-challenge/resolution',
+    { outcome: 'upheld', action: 'withdraw' },
+    { organisation: OTHER_AO },
+  );
   t.equal(nonexistent.statusCode, 404);
   t.same(
     { ...meddle.json(), message: meddle.json().message.replace(filed.id, 'ID') },
     { ...nonexistent.json(), message: nonexistent.json().message.replace('no-such-challenge', 'ID') },
-    'another AO\'s challenge and a missing one get the same answer',
+    "another AO's challenge and a missing one get the same answer",
   );
   const missing = await as.get('ao-user', '/challenges/no-such-challenge');
   t.equal(missing.statusCode, 404, 'a challenge that does not exist answers the same way');
@@ -113,7 +141,11 @@ t.test('OCF 08, the whole journey: filed on a Friday evening, resolved after a b
   // Service hours: Friday 19:00-20:00 (1) + Saturday 08:00-20:00 (12) + Sunday (closed) +
   // Monday 25 August, the summer bank holiday (closed) + Tuesday 08:00-10:00 (2) = 15.
   clock = new Date('2025-08-26T09:00:00Z');
-  const upheld = await resolveChallenge(deps, aoPrincipal, filed.id, { outcome: 'upheld', action: 'withdraw', reason: 'Entered against the wrong learner; withdrawn.' });
+  const upheld = await resolveChallenge(deps, aoPrincipal, filed.id, {
+    outcome: 'upheld',
+    action: 'withdraw',
+    reason: 'Entered against the wrong learner; withdrawn.',
+  });
   t.equal(upheld.status, 'upheld');
   t.equal(upheld.serviceHours, 15);
   t.equal(upheld.resolvedAt, '2025-08-26T09:00:00.000Z');
@@ -142,7 +174,10 @@ t.test('OCF 08, the whole journey: filed on a Friday evening, resolved after a b
   t.equal(noReason.statusCode, 400);
   t.equal(noReason.json().code, 'REASON_REQUIRED');
   t.match(JSON.stringify(noReason.json().details), 'reason');
-  const rejectedRes = await as.post('ao-user', `/challenges/${written.id}/resolution`, { outcome: 'rejected', reason: 'Our assessment records show a Pass; the certificate enclosed is for another unit.' });
+  const rejectedRes = await as.post('ao-user', `/challenges/${written.id}/resolution`, {
+    outcome: 'rejected',
+    reason: 'Our assessment records show a Pass; the certificate enclosed is for another unit.',
+  });
   t.equal(rejectedRes.statusCode, 200);
   const rejected = rejectedRes.json();
   t.equal(rejected.status, 'rejected');
@@ -150,25 +185,40 @@ t.test('OCF 08, the whole journey: filed on a Friday evening, resolved after a b
   t.same(rejected.changes, []);
   t.equal(rejected.record.grade, 'Pass', 'a rejection changes nothing');
   t.equal(rejected.record.underChallenge, false);
-  t.equal(rejected.serviceHours, roundHours(serviceHoursBetween(new Date(rejected.filedAt), new Date(rejected.resolvedAt))));
+  t.equal(
+    rejected.serviceHours,
+    roundHours(serviceHoursBetween(new Date(rejected.filedAt), new Date(rejected.resolvedAt))),
+  );
   t.same(rejected.representative, { relationship: 'guardian' });
   const [, second] = await smtp.waitFor(2);
   t.match(second.subject, /rejected/);
-  t.match(second.text, /another unit/, 'the AO\'s reason reaches the learner');
+  t.match(second.text, /another unit/, "the AO's reason reaches the learner");
 
-  const twice = await as.post('ao-user', `/challenges/${written.id}/resolution`, { outcome: 'upheld', action: 'withdraw' });
+  const twice = await as.post('ao-user', `/challenges/${written.id}/resolution`, {
+    outcome: 'upheld',
+    action: 'withdraw',
+  });
   t.equal(twice.statusCode, 409);
   t.equal(twice.json().code, 'CHALLENGE_CLOSED');
 
   t.same((await as.get('ao-user', '/challenges')).json(), { total: 0, items: [] }, 'the queue is empty');
   const closed = (await as.get('ao-user', '/challenges?status=all')).json();
-  t.same(closed.items.map((c: { status: string }) => c.status), ['upheld', 'rejected']);
+  t.same(
+    closed.items.map((c: { status: string }) => c.status),
+    ['upheld', 'rejected'],
+  );
   t.equal((await as.get('ao-user', '/challenges?status=upheld')).json().total, 1);
 
   // The learner sees their challenges and what became of them, newest first.
   const mine = await as.get('learner', `/learners/${ULN}/challenges`);
   t.equal(mine.statusCode, 200);
-  t.same(mine.json().items.map((c: { id: string; status: string }) => [c.id, c.status]), [[written.id, 'rejected'], [filed.id, 'upheld']]);
+  t.same(
+    mine.json().items.map((c: { id: string; status: string }) => [c.id, c.status]),
+    [
+      [written.id, 'rejected'],
+      [filed.id, 'upheld'],
+    ],
+  );
   t.equal(mine.json().items[1].serviceHours, 15);
   t.equal(mine.json().items[0].representative.name, 'Charles Babbage', 'the learner sees who wrote for them');
   t.ok(mine.json().items.every((c: { notifiedAt: string | null }) => c.notifiedAt !== null));
@@ -184,12 +234,27 @@ t.test('OCF 08: two open challenges on one record, an amendment, and a learner w
   const as = caller(app);
   const key = `${OTHER_AO}:r3`;
 
-  const first = (await as.post('learner', `/learners/${ULN}/challenges`, { recordKey: key, reason: 'The grade should be Distinction.' })).json();
-  const second = (await as.post('operator', `/learners/${ULN}/challenges`, { recordKey: key, reason: 'Written: the grade on my certificate is Distinction.' })).json();
+  const first = (
+    await as.post('learner', `/learners/${ULN}/challenges`, {
+      recordKey: key,
+      reason: 'The grade should be Distinction.',
+    })
+  ).json();
+  const second = (
+    await as.post('operator', `/learners/${ULN}/challenges`, {
+      recordKey: key,
+      reason: 'Written: the grade on my certificate is Distinction.',
+    })
+  ).json();
   t.not(first.id, second.id);
   const otherAo = { organisation: OTHER_AO };
 
-  const reject = await as.post('ao-admin', `/challenges/${first.id}/resolution`, { outcome: 'rejected', reason: 'Filed twice; answered under the written challenge.' }, otherAo);
+  const reject = await as.post(
+    'ao-admin',
+    `/challenges/${first.id}/resolution`,
+    { outcome: 'rejected', reason: 'Filed twice; answered under the written challenge.' },
+    otherAo,
+  );
   t.equal(reject.json().record.underChallenge, true, 'still flagged: another challenge about the record is open');
   const check = await as.get('learner', `/learners/${ULN}/credit-check?urn=T/601/4104`);
   t.equal(check.json().records[0].status, 'under-challenge');
@@ -203,34 +268,84 @@ t.test('OCF 08: two open challenges on one record, an amendment, and a learner w
   };
   await expect({ outcome: 'upheld' }, 400, 'ACTION_REQUIRED', 'action');
   await expect({ outcome: 'upheld', action: 'amend' }, 400, 'AMENDMENT_REQUIRED', 'amendment');
-  await expect({ outcome: 'upheld', action: 'amend', amendment: { grade: 'Pass' } }, 400, 'NOTHING_TO_AMEND', 'amendment');
-  await expect({ outcome: 'upheld', action: 'amend', amendment: { credit: 7 } }, 400, 'DISAGREES_WITH_CATALOGUE', 'amendment.credit');
-  await expect({ outcome: 'upheld', action: 'amend', amendment: { level: '5' } }, 400, 'DISAGREES_WITH_CATALOGUE', 'amendment.level');
-  await expect({ outcome: 'upheld', action: 'amend', amendment: { awardDate: '2025-02-30' } }, 400, 'INVALID_DATE', 'amendment.awardDate');
-  await expect({ outcome: 'upheld', action: 'withdraw', amendment: { grade: 'Merit' } }, 400, 'FIELD_NOT_ALLOWED', 'amendment');
-  await expect({ outcome: 'rejected', reason: 'Not a good reason at all.', action: 'withdraw' }, 400, 'FIELD_NOT_ALLOWED', 'action');
+  await expect(
+    { outcome: 'upheld', action: 'amend', amendment: { grade: 'Pass' } },
+    400,
+    'NOTHING_TO_AMEND',
+    'amendment',
+  );
+  await expect(
+    { outcome: 'upheld', action: 'amend', amendment: { credit: 7 } },
+    400,
+    'DISAGREES_WITH_CATALOGUE',
+    'amendment.credit',
+  );
+  await expect(
+    { outcome: 'upheld', action: 'amend', amendment: { level: '5' } },
+    400,
+    'DISAGREES_WITH_CATALOGUE',
+    'amendment.level',
+  );
+  await expect(
+    { outcome: 'upheld', action: 'amend', amendment: { awardDate: '2025-02-30' } },
+    400,
+    'INVALID_DATE',
+    'amendment.awardDate',
+  );
+  await expect(
+    { outcome: 'upheld', action: 'withdraw', amendment: { grade: 'Merit' } },
+    400,
+    'FIELD_NOT_ALLOWED',
+    'amendment',
+  );
+  await expect(
+    { outcome: 'rejected', reason: 'Not a good reason at all.', action: 'withdraw' },
+    400,
+    'FIELD_NOT_ALLOWED',
+    'action',
+  );
   await expect({ outcome: 'maybe' }, 400, 'VALIDATION', 'outcome');
   await expect({ outcome: 'upheld', action: 'amend', amendment: { colour: 'red' } }, 400, 'VALIDATION', 'colour');
 
-  const amended = await as.post('ao-user', url, { outcome: 'upheld', action: 'amend', amendment: { grade: 'Distinction', awardDate: '2025-05-20' } }, otherAo);
+  const amended = await as.post(
+    'ao-user',
+    url,
+    { outcome: 'upheld', action: 'amend', amendment: { grade: 'Distinction', awardDate: '2025-05-20' } },
+    otherAo,
+  );
   t.equal(amended.statusCode, 200);
   const body = amended.json();
-  t.same(body.changes, [{ field: 'grade', from: 'Pass', to: 'Distinction' }, { field: 'awardDate', from: '2025-06-01', to: '2025-05-20' }]);
+  t.same(body.changes, [
+    { field: 'grade', from: 'Pass', to: 'Distinction' },
+    { field: 'awardDate', from: '2025-06-01', to: '2025-05-20' },
+  ]);
   t.equal(body.record.grade, 'Distinction');
   t.equal(body.record.awardDate, '2025-05-20');
   t.equal(body.record.status, 'active');
   t.equal(body.record.underChallenge, false, 'the last open challenge is closed: the flag goes');
   t.equal(body.record.version, 2);
   const now = await as.get('learner', `/learners/${ULN}/credit-check?urn=T/601/4104`);
-  t.same(now.json().records.map((r: { status: string; grade: string }) => [r.status, r.grade]), [['active', 'Distinction']]);
+  t.same(
+    now.json().records.map((r: { status: string; grade: string }) => [r.status, r.grade]),
+    [['active', 'Distinction']],
+  );
   const mails = await smtp.waitFor(2);
   t.match(mails[1].text, /grade from Pass to Distinction/);
 
   // Two resolutions at once: the challenge is locked before it is read, so exactly one wins.
-  const raced = (await as.post('learner', `/learners/${ULN}/challenges`, { recordKey: `${AO}:r2`, reason: 'The unit title on this record is wrong.' })).json();
+  const raced = (
+    await as.post('learner', `/learners/${ULN}/challenges`, {
+      recordKey: `${AO}:r2`,
+      reason: 'The unit title on this record is wrong.',
+    })
+  ).json();
   const race = await Promise.all([
     as.post('ao-user', `/challenges/${raced.id}/resolution`, { outcome: 'upheld', action: 'withdraw' }),
-    as.post('ao-admin', `/challenges/${raced.id}/resolution`, { outcome: 'upheld', action: 'amend', amendment: { grade: 'Merit' } }),
+    as.post('ao-admin', `/challenges/${raced.id}/resolution`, {
+      outcome: 'upheld',
+      action: 'amend',
+      amendment: { grade: 'Merit' },
+    }),
   ]);
   t.same(race.map((r) => r.statusCode).sort(), [200, 409], 'one resolves, the other finds it closed');
   t.equal(race.find((r) => r.statusCode === 409)?.json().code, 'CHALLENGE_CLOSED');
@@ -239,8 +354,16 @@ t.test('OCF 08: two open challenges on one record, an amendment, and a learner w
   await smtp.waitFor(3);
 
   // A learner with no contact email: resolved all the same, and said not to be notified.
-  const hers = (await as.post('operator', `/learners/${OTHER}/challenges`, { recordKey: `${AO}:r5`, reason: 'Written: this credit is not mine.' })).json();
-  const quiet = await as.post('ao-user', `/challenges/${hers.id}/resolution`, { outcome: 'upheld', action: 'withdraw' });
+  const hers = (
+    await as.post('operator', `/learners/${OTHER}/challenges`, {
+      recordKey: `${AO}:r5`,
+      reason: 'Written: this credit is not mine.',
+    })
+  ).json();
+  const quiet = await as.post('ao-user', `/challenges/${hers.id}/resolution`, {
+    outcome: 'upheld',
+    action: 'withdraw',
+  });
   t.equal(quiet.json().notified, false);
   t.equal(quiet.json().notifiedAt, null);
   t.equal(quiet.json().status, 'upheld');
@@ -263,27 +386,80 @@ t.test('OCF 08: filing is checked field by field', async (t) => {
   await expect('learner', { recordKey: `${AO}:r1`, reason: 'x'.repeat(2001) }, 400, 'VALIDATION', 'reason');
   await expect('learner', { recordKey: `${AO}:r1`, reason: `${' '.repeat(12)}short` }, 400, 'INVALID_TEXT', 'reason');
   await expect('learner', { reason: REASON }, 400, 'RECORD_REQUIRED', 'recordKey');
-  await expect('learner', { recordKey: `${AO}:r1`, aoUkprn: AO, recordId: 'r1', reason: REASON }, 400, 'RECORD_NAMED_TWICE', 'recordKey');
+  await expect(
+    'learner',
+    { recordKey: `${AO}:r1`, aoUkprn: AO, recordId: 'r1', reason: REASON },
+    400,
+    'RECORD_NAMED_TWICE',
+    'recordKey',
+  );
   await expect('learner', { recordKey: 'R0001', reason: REASON }, 400, 'INVALID_RECORD_KEY', 'recordKey');
   await expect('learner', { aoUkprn: '999', recordId: 'r1', reason: REASON }, 400, 'INVALID_UKPRN', 'aoUkprn');
   await expect('learner', { aoUkprn: AO, reason: REASON }, 400, 'RECORD_REQUIRED', 'recordId');
   await expect('learner', { recordKey: `${AO}:nope`, reason: REASON }, 404, 'RECORD_NOT_FOUND', 'recordKey');
   await expect('learner', { recordKey: `${AO}:r5`, reason: REASON }, 404, 'RECORD_NOT_FOUND', 'recordKey');
   await expect('learner', { recordKey: `${AO}:r4`, reason: REASON }, 409, 'RECORD_WITHDRAWN');
-  await expect('learner', { recordKey: `${AO}:r1`, reason: REASON, representative: { name: 'A Friend', relationship: 'friend' } }, 400, 'FIELD_NOT_ALLOWED', 'representative');
-  await expect('learner', { recordKey: `${AO}:r1`, reason: REASON, filedAt: '2025-08-22T18:00:00Z' }, 400, 'FIELD_NOT_ALLOWED', 'filedAt');
-  await expect('operator', { recordKey: `${AO}:r1`, reason: REASON, filedAt: new Date(Date.now() + 86_400_000).toISOString() }, 400, 'FILED_IN_FUTURE', 'filedAt');
-  await expect('operator', { recordKey: `${AO}:r1`, reason: REASON, filedAt: '2020-01-01T09:00:00Z' }, 400, 'FILED_BEFORE_RECORD', 'filedAt');
-  await expect('operator', { recordKey: `${AO}:r1`, reason: REASON, filedAt: 'last Tuesday' }, 400, 'INVALID_DATE_TIME', 'filedAt');
-  await expect('operator', { recordKey: `${AO}:r1`, reason: REASON, representative: { name: 'A Friend' } }, 400, 'VALIDATION', 'relationship');
+  await expect(
+    'learner',
+    { recordKey: `${AO}:r1`, reason: REASON, representative: { name: 'A Friend', relationship: 'friend' } },
+    400,
+    'FIELD_NOT_ALLOWED',
+    'representative',
+  );
+  await expect(
+    'learner',
+    { recordKey: `${AO}:r1`, reason: REASON, filedAt: '2025-08-22T18:00:00Z' },
+    400,
+    'FIELD_NOT_ALLOWED',
+    'filedAt',
+  );
+  await expect(
+    'operator',
+    { recordKey: `${AO}:r1`, reason: REASON, filedAt: new Date(Date.now() + 86_400_000).toISOString() },
+    400,
+    'FILED_IN_FUTURE',
+    'filedAt',
+  );
+  await expect(
+    'operator',
+    { recordKey: `${AO}:r1`, reason: REASON, filedAt: '2020-01-01T09:00:00Z' },
+    400,
+    'FILED_BEFORE_RECORD',
+    'filedAt',
+  );
+  await expect(
+    'operator',
+    { recordKey: `${AO}:r1`, reason: REASON, filedAt: 'last Tuesday' },
+    400,
+    'INVALID_DATE_TIME',
+    'filedAt',
+  );
+  await expect(
+    'operator',
+    { recordKey: `${AO}:r1`, reason: REASON, representative: { name: 'A Friend' } },
+    400,
+    'VALIDATION',
+    'relationship',
+  );
   await expect('learner', { recordKey: `${AO}:r1`, reason: REASON }, 403, 'FORBIDDEN', undefined, { uln: OTHER });
   await expect('ao-user', { recordKey: `${AO}:r1`, reason: REASON }, 403, 'FORBIDDEN');
-  t.equal((await as.post('learner', '/learners/1234567890/challenges', { recordKey: `${AO}:r1`, reason: REASON })).json().code, 'INVALID_ULN');
-  t.equal((await app.inject({ method: 'POST', url, payload: { recordKey: `${AO}:r1`, reason: REASON } })).statusCode, 401);
+  t.equal(
+    (await as.post('learner', '/learners/1234567890/challenges', { recordKey: `${AO}:r1`, reason: REASON })).json()
+      .code,
+    'INVALID_ULN',
+  );
+  t.equal(
+    (await app.inject({ method: 'POST', url, payload: { recordKey: `${AO}:r1`, reason: REASON } })).statusCode,
+    401,
+  );
   t.equal((await as.get('learner', '/challenges')).statusCode, 403, 'the queue is for AOs');
   t.equal((await as.get('ao-user', '/challenges?status=pending')).statusCode, 400);
 
-  t.same((await as.get('learner', `/learners/${ULN}/challenges`)).json(), { items: [] }, 'no refused filing was stored');
+  t.same(
+    (await as.get('learner', `/learners/${ULN}/challenges`)).json(),
+    { items: [] },
+    'no refused filing was stored',
+  );
   const check = await as.get('learner', `/learners/${ULN}/credit-check?urn=F/603/2201`);
   t.equal(check.json().records[0].status, 'active', 'and no record was flagged');
 
@@ -296,26 +472,45 @@ t.test('OCF 08: filing is checked field by field', async (t) => {
   t.equal(ok.json().representative, null);
 });
 
-t.test('OCF 08: a mail server that is down does not undo a resolution, and the log gets no personal detail', async (t) => {
-  const { app } = await setupApp(t);
-  await seed(app);
-  const logged: unknown[] = [];
-  const log = { info: (o: unknown, m: string) => logged.push([o, m]), warn: (o: unknown, m: string) => logged.push([o, m]) };
-  // Nothing listens on port 1: a real connection failure.
-  const mailer = createMailer(testConfig({ SMTP_URL: 'smtp://127.0.0.1:1' }), log as never);
-  t.teardown(() => mailer.close());
-  const deps: ChallengeDeps = { ...challengeDeps(app), mailer, log, now: () => new Date() };
-  const operator: Principal = { subject: 'user-operator', roles: ['operator'], organisation: '10000005', tokenId: 'o' };
-  const filed = await fileChallenge(deps, operator, ULN, { recordKey: `${AO}:r1`, reason: REASON, representative: { name: 'Charles Babbage', relationship: 'guardian' } });
-  const resolved = await resolveChallenge(deps, aoPrincipal, filed.id, { outcome: 'rejected', reason: 'The record matches our assessment register.' });
-  t.equal(resolved.status, 'rejected', 'resolved all the same');
-  t.equal(resolved.notified, false);
-  t.equal(resolved.notifiedAt, null);
-  t.ok(logged.length > 0, 'the failure is logged');
-  const text = JSON.stringify(logged);
-  t.match(text, filed.id, 'by challenge id');
-  for (const personal of ['ada@example.org', 'Babbage', 'Ada', 'Lovelace', REASON]) t.notMatch(text, personal, `no ${personal} in the log`);
-});
+t.test(
+  'OCF 08: a mail server that is down does not undo a resolution, and the log gets no personal detail',
+  async (t) => {
+    const { app } = await setupApp(t);
+    await seed(app);
+    const logged: unknown[] = [];
+    const log = {
+      info: (o: unknown, m: string) => logged.push([o, m]),
+      warn: (o: unknown, m: string) => logged.push([o, m]),
+    };
+    // Nothing listens on port 1: a real connection failure.
+    const mailer = createMailer(testConfig({ SMTP_URL: 'smtp://127.0.0.1:1' }), log as never);
+    t.teardown(() => mailer.close());
+    const deps: ChallengeDeps = { ...challengeDeps(app), mailer, log, now: () => new Date() };
+    const operator: Principal = {
+      subject: 'user-operator',
+      roles: ['operator'],
+      organisation: '10000005',
+      tokenId: 'o',
+    };
+    const filed = await fileChallenge(deps, operator, ULN, {
+      recordKey: `${AO}:r1`,
+      reason: REASON,
+      representative: { name: 'Charles Babbage', relationship: 'guardian' },
+    });
+    const resolved = await resolveChallenge(deps, aoPrincipal, filed.id, {
+      outcome: 'rejected',
+      reason: 'The record matches our assessment register.',
+    });
+    t.equal(resolved.status, 'rejected', 'resolved all the same');
+    t.equal(resolved.notified, false);
+    t.equal(resolved.notifiedAt, null);
+    t.ok(logged.length > 0, 'the failure is logged');
+    const text = JSON.stringify(logged);
+    t.match(text, filed.id, 'by challenge id');
+    for (const personal of ['ada@example.org', 'Babbage', 'Ada', 'Lovelace', REASON])
+      t.notMatch(text, personal, `no ${personal} in the log`);
+  },
+);
 
 t.test('OCF 08 over GraphQL', async (t) => {
   const smtp = await startSmtp();
@@ -326,22 +521,51 @@ t.test('OCF 08 over GraphQL', async (t) => {
   const file = `mutation($uln: String!, $input: FileChallengeInput!) { fileChallenge(uln: $uln, input: $input) { id status channel record { recordId underChallenge } } }`;
   const filed = await as.gql('learner', file, { uln: ULN, input: { recordKey: `${AO}:r2`, reason: REASON } });
   const id = filed.data.fileChallenge.id;
-  t.same(filed.data.fileChallenge, { id, status: 'open', channel: 'online', record: { recordId: 'r2', underChallenge: true } });
-  const refused = await as.gql('learner', file, { uln: ULN, input: { recordKey: `${AO}:r2`, reason: REASON, filedAt: '2025-01-01T00:00:00Z' } });
+  t.same(filed.data.fileChallenge, {
+    id,
+    status: 'open',
+    channel: 'online',
+    record: { recordId: 'r2', underChallenge: true },
+  });
+  const refused = await as.gql('learner', file, {
+    uln: ULN,
+    input: { recordKey: `${AO}:r2`, reason: REASON, filedAt: '2025-01-01T00:00:00Z' },
+  });
   t.equal(refused.errors[0].extensions.code, 'FIELD_NOT_ALLOWED');
 
   const queue = `query($status: String) { challenges(status: $status) { total items { id status reason record { recordId } } } }`;
   const mine = await as.gql('ao-user', queue, { status: 'open' });
-  t.same(mine.data.challenges.items.map((c: { id: string }) => c.id), [id]);
-  t.equal((await as.gql('ao-user', queue, {}, { organisation: OTHER_AO })).data.challenges.total, 0, 'not another AO\'s');
+  t.same(
+    mine.data.challenges.items.map((c: { id: string }) => c.id),
+    [id],
+  );
+  t.equal(
+    (await as.gql('ao-user', queue, {}, { organisation: OTHER_AO })).data.challenges.total,
+    0,
+    "not another AO's",
+  );
   t.equal((await as.gql('careers-adviser', queue)).errors[0].extensions.code, 'FORBIDDEN');
   t.equal((await as.gql('ao-user', queue, { status: 'pending' })).errors[0].extensions.code, 'VALIDATION');
 
   const resolve = `mutation($id: ID!, $input: ResolveChallengeInput!) { resolveChallenge(id: $id, input: $input) { status action notified changes { field from to } record { grade } } }`;
-  const stranger = await as.gql('ao-admin', resolve, { id, input: { outcome: 'upheld', action: 'withdraw' } }, { organisation: OTHER_AO });
+  const stranger = await as.gql(
+    'ao-admin',
+    resolve,
+    { id, input: { outcome: 'upheld', action: 'withdraw' } },
+    { organisation: OTHER_AO },
+  );
   t.equal(stranger.errors[0].extensions.code, 'CHALLENGE_NOT_FOUND');
-  const done = await as.gql('ao-admin', resolve, { id, input: { outcome: 'upheld', action: 'amend', amendment: { grade: 'Merit' } } });
-  t.same(done.data.resolveChallenge, { status: 'upheld', action: 'amend', notified: true, changes: [{ field: 'grade', from: 'Pass', to: 'Merit' }], record: { grade: 'Merit' } });
+  const done = await as.gql('ao-admin', resolve, {
+    id,
+    input: { outcome: 'upheld', action: 'amend', amendment: { grade: 'Merit' } },
+  });
+  t.same(done.data.resolveChallenge, {
+    status: 'upheld',
+    action: 'amend',
+    notified: true,
+    changes: [{ field: 'grade', from: 'Pass', to: 'Merit' }],
+    record: { grade: 'Merit' },
+  });
   await smtp.waitFor(1);
 
   const list = await as.gql('learner', `{ learnerChallenges(uln: "${ULN}") { id status serviceHours } }`);

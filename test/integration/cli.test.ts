@@ -62,7 +62,10 @@ t.test('plr catalogue load refuses a bad file whole and loads a good one', async
   t.equal(missing.status, 1);
   t.match(missing.stdout, /cannot open/);
 
-  const ok = spawnSync(plr, ['catalogue', 'load', path.join(PROJECT_ROOT, 'catalogue', 'sample-catalogue.json')], { env, encoding: 'utf8' });
+  const ok = spawnSync(plr, ['catalogue', 'load', path.join(PROJECT_ROOT, 'catalogue', 'sample-catalogue.json')], {
+    env,
+    encoding: 'utf8',
+  });
   t.equal(ok.status, 0, ok.stderr);
   t.match(ok.stdout, /qualifications:\s+\d+ created, \d+ updated, \d+ unchanged/);
 });
@@ -90,7 +93,10 @@ t.test('plr token prints a token the service accepts', async (t) => {
 });
 
 t.test('plr learners load loads the sample learner file', async (t) => {
-  const r = spawnSync(plr, ['learners', 'load', path.join(PROJECT_ROOT, 'samples', 'learners.sample.csv')], { env, encoding: 'utf8' });
+  const r = spawnSync(plr, ['learners', 'load', path.join(PROJECT_ROOT, 'samples', 'learners.sample.csv')], {
+    env,
+    encoding: 'utf8',
+  });
   t.equal(r.status, 0, r.stderr);
   const usage = spawnSync(plr, ['learners'], { env, encoding: 'utf8' });
   t.equal(usage.status, 2);

@@ -26,7 +26,14 @@ t.test('migrations apply twice without change (idempotent)', async (t) => {
   const second = await migrate(graph);
   t.same(second.indexes, first.indexes);
   const unique = first.indexes.filter((i) => i.fromConstraint).map((i) => `${i.labelsOrTypes[0]}.${i.properties[0]}`);
-  for (const key of ['Learner.uln', 'Unit.urn', 'Qualification.qan', 'Organisation.ukprn', 'Achievement.key', 'Batch.id']) {
+  for (const key of [
+    'Learner.uln',
+    'Unit.urn',
+    'Qualification.qan',
+    'Organisation.ukprn',
+    'Achievement.key',
+    'Batch.id',
+  ]) {
     t.ok(unique.includes(key), `${key} is unique`);
   }
 });
@@ -46,7 +53,13 @@ t.test('every Cypher file is used by some code', async (t) => {
   // (the clean-up query). Tests themselves do not count: a query only a test uses is dead.
   const dirs = ['src', 'importers', 'bench', 'test/helpers'].map((d) => path.join(PROJECT_ROOT, d));
   const code = dirs
-    .filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } })
+    .filter((d) => {
+      try {
+        return statSync(d).isDirectory();
+      } catch {
+        return false;
+      }
+    })
     .flatMap(sources)
     .map((f) => readFileSync(f, 'utf8'))
     .join('\n');

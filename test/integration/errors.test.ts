@@ -11,10 +11,21 @@ t.test('one error shape for every failure', async (t) => {
   app.get('/boom', { config: { access: access.public } }, async () => {
     throw new Error('secret internal detail at /srv/x.ts:12');
   });
-  app.post('/echo', {
-    config: { access: access.public },
-    schema: { body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 2 } } } },
-  }, async (req) => req.body);
+  app.post(
+    '/echo',
+    {
+      config: { access: access.public },
+      schema: {
+        body: {
+          type: 'object',
+          required: ['name'],
+          additionalProperties: false,
+          properties: { name: { type: 'string', minLength: 2 } },
+        },
+      },
+    },
+    async (req) => req.body,
+  );
   await app.ready();
 
   await t.test('unknown route: 404 NOT_FOUND', async (t) => {
@@ -25,7 +36,10 @@ t.test('one error shape for every failure', async (t) => {
 
   await t.test('bad query parameter: 400 VALIDATION naming the field', async (t) => {
     const token = await tokenFor(app, 'operator');
-    const res = await app.inject({ url: '/operations/workers?limit=abc', headers: { authorization: `Bearer ${token}` } });
+    const res = await app.inject({
+      url: '/operations/workers?limit=abc',
+      headers: { authorization: `Bearer ${token}` },
+    });
     t.equal(res.statusCode, 400);
     const body = res.json();
     t.equal(body.code, 'VALIDATION');
@@ -36,13 +50,21 @@ t.test('one error shape for every failure', async (t) => {
   await t.test('bad body: every problem is listed with its field', async (t) => {
     const res = await app.inject({ method: 'POST', url: '/echo', payload: { nme: 'x' } });
     t.equal(res.statusCode, 400);
-    const fields = res.json().details.map((d: { field: string }) => d.field).sort();
+    const fields = res
+      .json()
+      .details.map((d: { field: string }) => d.field)
+      .sort();
     t.same(fields, ['name', 'nme']);
     t.match(res.json().message, /nme is not a known field/);
   });
 
   await t.test('malformed JSON: 400 in the same shape', async (t) => {
-    const res = await app.inject({ method: 'POST', url: '/echo', payload: '{"name": ', headers: { 'content-type': 'application/json' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      payload: '{"name": ',
+      headers: { 'content-type': 'application/json' },
+    });
     t.equal(res.statusCode, 400);
     t.ok(res.json().code);
     t.ok(res.json().message);
@@ -62,7 +84,12 @@ t.test('request logs carry no personal details', async (t) => {
   const lines: string[] = [];
   const { default: pino } = await import('pino');
   const { loggerOptions } = await import('../../src/platform/logging.js');
-  const stream = new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } });
+  const stream = new Writable({
+    write(c, _e, cb) {
+      lines.push(String(c));
+      cb();
+    },
+  });
   const config = testConfig({ LOG_LEVEL: 'info' });
   const app = await buildApp(config);
   t.teardown(() => app.close());

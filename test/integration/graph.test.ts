@@ -8,7 +8,12 @@ t.test('a write and a read through the real Neo4j by named queries', async (t) =
   const [written] = await graph.write('operations/record-worker-heartbeat', { name: 'w-1', at, pid: 42, host: 'test' });
   t.equal(written.name, 'w-1');
   t.equal(written.beats, 1, 'counts come back as plain numbers');
-  await graph.write('operations/record-worker-heartbeat', { name: 'w-1', at: '2026-11-29T10:00:05.000Z', pid: 42, host: 'test' });
+  await graph.write('operations/record-worker-heartbeat', {
+    name: 'w-1',
+    at: '2026-11-29T10:00:05.000Z',
+    pid: 42,
+    host: 'test',
+  });
 
   const rows = await graph.read('operations/list-workers', { limit: 10 });
   t.equal(rows.length, 1);
@@ -20,7 +25,12 @@ t.test('several statements in one transaction apply together or not at all', asy
   const graph = app.deps.graph;
   await t.rejects(
     graph.writeTx(async (tx) => {
-      await tx.run('operations/record-worker-heartbeat', { name: 'w-2', at: '2026-11-29T10:00:00Z', pid: 1, host: 'x' });
+      await tx.run('operations/record-worker-heartbeat', {
+        name: 'w-2',
+        at: '2026-11-29T10:00:00Z',
+        pid: 1,
+        host: 'x',
+      });
       await tx.run('operations/record-worker-heartbeat', { name: 'w-3', at: 'not a date', pid: 1, host: 'x' });
     }),
   );

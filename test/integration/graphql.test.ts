@@ -5,7 +5,9 @@ t.test('GraphQL at /graphql with per-field roles', async (t) => {
   const { app } = await setupApp(t);
   const gql = async (query: string, token?: string) => {
     const res = await app.inject({
-      method: 'POST', url: '/graphql', payload: { query },
+      method: 'POST',
+      url: '/graphql',
+      payload: { query },
       headers: token ? { authorization: `Bearer ${token}` } : {},
     });
     return { status: res.statusCode, body: res.json() };
@@ -13,7 +15,13 @@ t.test('GraphQL at /graphql with per-field roles', async (t) => {
 
   const health = await gql('{ health { ok dependencies { name ok } } }');
   t.equal(health.status, 200);
-  t.same(health.body.data.health, { ok: true, dependencies: [{ name: 'neo4j', ok: true }, { name: 'redis', ok: true }] });
+  t.same(health.body.data.health, {
+    ok: true,
+    dependencies: [
+      { name: 'neo4j', ok: true },
+      { name: 'redis', ok: true },
+    ],
+  });
 
   const anonymous = await gql('{ me { subject } }');
   t.equal(anonymous.body.errors[0].extensions.code, 'UNAUTHORIZED');
@@ -26,7 +34,12 @@ t.test('GraphQL at /graphql with per-field roles', async (t) => {
   t.equal(refused.body.errors[0].extensions.code, 'FORBIDDEN');
   t.notOk(refused.body.data?.workers, 'nothing leaks');
 
-  await app.deps.graph.write('operations/record-worker-heartbeat', { name: 'gw', at: '2026-11-29T09:00:00Z', pid: 1, host: 'h' });
+  await app.deps.graph.write('operations/record-worker-heartbeat', {
+    name: 'gw',
+    at: '2026-11-29T09:00:00Z',
+    pid: 1,
+    host: 'h',
+  });
   const operator = await tokenFor(app, 'operator');
   const workers = await gql('{ workers(limit: 5) { name beats } }', operator);
   t.same(workers.body.data.workers, [{ name: 'gw', beats: 1 }]);

@@ -10,7 +10,12 @@ t.test('a message reaches a real SMTP server, and the log gets no address', asyn
   const log = { info: (o: unknown) => logged.push(o), warn: (o: unknown) => logged.push(o) } as never;
   const mailer = createMailer(testConfig({ SMTP_URL: smtp.url }), log);
   t.teardown(() => mailer.close());
-  const r = await mailer.send({ to: 'ada@example.org', subject: 'Your record link', text: 'Open https://plr.example/r/abc', kind: 'record-link' });
+  const r = await mailer.send({
+    to: 'ada@example.org',
+    subject: 'Your record link',
+    text: 'Open https://plr.example/r/abc',
+    kind: 'record-link',
+  });
   t.ok(r.sent);
   const [m] = await smtp.waitFor(1);
   t.same(m.to, ['ada@example.org']);

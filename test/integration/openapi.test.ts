@@ -19,7 +19,10 @@ t.test('the OpenAPI document describes every route', async (t) => {
       t.ok(op.summary, `${name} has a summary`);
       t.ok(op.tags?.length, `${name} has a tag`);
       const codes = Object.keys(op.responses ?? {});
-      t.ok(codes.some((c) => c.startsWith('2')), `${name} documents its success response`);
+      t.ok(
+        codes.some((c) => c.startsWith('2')),
+        `${name} documents its success response`,
+      );
       for (const [code, r] of Object.entries(op.responses as Record<string, any>)) {
         const types = Object.keys(r.content ?? {});
         t.ok(types.length > 0 && types.every((m) => r.content[m].schema), `${name} ${code} has a schema`);

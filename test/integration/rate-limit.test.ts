@@ -35,8 +35,10 @@ t.test('limits are settings: COUNT/SECONDS, checked at start', async (t) => {
 
 t.test('which routes are limited, and the account key', async (t) => {
   t.equal(limitCategory('/auth/login', true), 'sign-in');
-  for (const url of ['/auth/refresh', '/auth/token', '/auth/logout', '/auth/set-password']) t.equal(limitCategory(url, true), 'token', url);
-  for (const url of ['/.well-known/jwks.json', '/record-links/:token', '/qualifications', '/routes/what-if']) t.equal(limitCategory(url, true), 'public', url);
+  for (const url of ['/auth/refresh', '/auth/token', '/auth/logout', '/auth/set-password'])
+    t.equal(limitCategory(url, true), 'token', url);
+  for (const url of ['/.well-known/jwks.json', '/record-links/:token', '/qualifications', '/routes/what-if'])
+    t.equal(limitCategory(url, true), 'public', url);
   t.equal(limitCategory('/graphql', true), 'public', 'GraphQL: open to anyone, so limited as public');
   t.equal(limitCategory('/health/live', true), undefined, 'health probes are not limited');
   t.equal(limitCategory('/docs/json', false), undefined, 'nor the API docs');
@@ -65,7 +67,12 @@ t.test('limits in action', async (t) => {
   });
   const from = (ip: string) => ({ 'x-forwarded-for': ip });
   const login = (ip: string, email: string, theApp: App = app) =>
-    theApp.inject({ method: 'POST', url: '/auth/login', payload: { email, password: 'not the password at all' }, headers: from(ip) });
+    theApp.inject({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { email, password: 'not the password at all' },
+      headers: from(ip),
+    });
 
   /** A 429 in the house shape, with Retry-After agreeing with the body. */
   function isRateLimited(t: Test, res: Awaited<ReturnType<App['inject']>>, what: string, says: RegExp) {
@@ -81,7 +88,8 @@ t.test('limits in action', async (t) => {
   }
 
   await t.test('sign-in: per client address', async (t) => {
-    for (let i = 1; i <= 3; i++) t.equal((await login('203.0.113.1', `person${i}@example.org`)).statusCode, 401, `attempt ${i} is answered`);
+    for (let i = 1; i <= 3; i++)
+      t.equal((await login('203.0.113.1', `person${i}@example.org`)).statusCode, 401, `attempt ${i} is answered`);
     const fourth = await login('203.0.113.1', 'person4@example.org');
     isRateLimited(t, fourth, 'the fourth from one address', /too many sign-in attempts from your address/);
     t.notMatch(fourth.body, /example\.org/, 'the refusal does not repeat the address');
@@ -95,33 +103,91 @@ t.test('limits in action', async (t) => {
     const third = await login('198.51.100.3', 'TARGET@example.org ');
     isRateLimited(t, third, 'the third for one account', /too many sign-in attempts for this account/);
     t.notMatch(third.body, /target/i, 'nor does it name the account');
-    t.equal((await login('198.51.100.3', 'someone.else@example.org')).statusCode, 401, 'other accounts are not held back');
+    t.equal(
+      (await login('198.51.100.3', 'someone.else@example.org')).statusCode,
+      401,
+      'other accounts are not held back',
+    );
 
     const keys = await redis.keys(`${config.queuePrefix}:rate-limit:*`);
-    t.ok(keys.some((k) => k.endsWith(`sign-in-account:${accountKey(email)}`)), 'counted under the hashed account');
-    t.notOk(keys.some((k) => k.includes('@') || /target|person/i.test(k)), 'no email address in Redis');
+    t.ok(
+      keys.some((k) => k.endsWith(`sign-in-account:${accountKey(email)}`)),
+      'counted under the hashed account',
+    );
+    t.notOk(
+      keys.some((k) => k.includes('@') || /target|person/i.test(k)),
+      'no email address in Redis',
+    );
   });
 
   await t.test('token routes share one count per address', async (t) => {
     const ip = { headers: from('192.0.2.10') };
-    t.equal((await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: 'x' }, ...ip })).statusCode, 401);
-    t.equal((await app.inject({ method: 'POST', url: '/auth/token', payload: { grant_type: 'client_credentials', client_id: 'cli_x', client_secret: 'y' }, ...ip })).statusCode, 401);
-    isRateLimited(t, await app.inject({ method: 'POST', url: '/auth/logout', payload: { refreshToken: 'x' }, ...ip }), 'the third token request', /too many token requests/);
-    t.not((await app.inject({ method: 'POST', url: '/auth/logout', payload: { refreshToken: 'x' }, headers: from('192.0.2.11') })).statusCode, 429, 'another address');
+    t.equal(
+      (await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: 'x' }, ...ip })).statusCode,
+      401,
+    );
+    t.equal(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/auth/token',
+          payload: { grant_type: 'client_credentials', client_id: 'cli_x', client_secret: 'y' },
+          ...ip,
+        })
+      ).statusCode,
+      401,
+    );
+    isRateLimited(
+      t,
+      await app.inject({ method: 'POST', url: '/auth/logout', payload: { refreshToken: 'x' }, ...ip }),
+      'the third token request',
+      /too many token requests/,
+    );
+    t.not(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/auth/logout',
+          payload: { refreshToken: 'x' },
+          headers: from('192.0.2.11'),
+        })
+      ).statusCode,
+      429,
+      'another address',
+    );
   });
 
-  await t.test('public routes, GraphQL included, per address; health and signed-in routes are not limited', async (t) => {
-    const ip = from('192.0.2.20');
-    t.equal((await app.inject({ url: '/.well-known/jwks.json', headers: ip })).statusCode, 200);
-    t.equal((await app.inject({ url: '/qualifications', headers: ip })).statusCode, 200);
-    t.equal((await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ __typename }' }, headers: ip })).statusCode, 200);
-    isRateLimited(t, await app.inject({ url: '/.well-known/jwks.json', headers: ip }), 'the fourth public request', /too many requests from your address/);
-    isRateLimited(t, await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ __typename }' }, headers: ip }), 'GraphQL', /too many requests/);
+  await t.test(
+    'public routes, GraphQL included, per address; health and signed-in routes are not limited',
+    async (t) => {
+      const ip = from('192.0.2.20');
+      t.equal((await app.inject({ url: '/.well-known/jwks.json', headers: ip })).statusCode, 200);
+      t.equal((await app.inject({ url: '/qualifications', headers: ip })).statusCode, 200);
+      t.equal(
+        (await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ __typename }' }, headers: ip }))
+          .statusCode,
+        200,
+      );
+      isRateLimited(
+        t,
+        await app.inject({ url: '/.well-known/jwks.json', headers: ip }),
+        'the fourth public request',
+        /too many requests from your address/,
+      );
+      isRateLimited(
+        t,
+        await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ __typename }' }, headers: ip }),
+        'GraphQL',
+        /too many requests/,
+      );
 
-    for (let i = 0; i < 5; i++) t.equal((await app.inject({ url: '/health/live', headers: ip })).statusCode, 200, `health ${i + 1}`);
-    const signedIn = { ...ip, authorization: `Bearer ${await tokenFor(app, 'learner')}` };
-    for (let i = 0; i < 5; i++) t.equal((await app.inject({ url: '/auth/whoami', headers: signedIn })).statusCode, 200, `whoami ${i + 1}`);
-  });
+      for (let i = 0; i < 5; i++)
+        t.equal((await app.inject({ url: '/health/live', headers: ip })).statusCode, 200, `health ${i + 1}`);
+      const signedIn = { ...ip, authorization: `Bearer ${await tokenFor(app, 'learner')}` };
+      for (let i = 0; i < 5; i++)
+        t.equal((await app.inject({ url: '/auth/whoami', headers: signedIn })).statusCode, 200, `whoami ${i + 1}`);
+    },
+  );
 
   await t.test('two API processes share the counts through Redis', async (t) => {
     const other = await buildApp(config);
@@ -144,17 +210,21 @@ t.test('limits in action', async (t) => {
 
 t.test('RATE_LIMIT_ENABLED=false turns every limit off', async (t) => {
   const { app } = await setupApp(t, { RATE_LIMIT_PUBLIC_IP: '1/60', RATE_LIMIT_ENABLED: 'false' });
-  for (let i = 0; i < 3; i++) t.equal((await app.inject({ url: '/.well-known/jwks.json' })).statusCode, 200, `request ${i + 1}`);
+  for (let i = 0; i < 3; i++)
+    t.equal((await app.inject({ url: '/.well-known/jwks.json' })).statusCode, 200, `request ${i + 1}`);
 });
 
 t.test('Redis not answering: requests go through rather than fail', async (t) => {
   // The queue gets a working connection; the limiter's own points at a port nobody serves.
   const queueRedis = createRedis(testConfig(), 'queue');
-  const app = await buildApp(testConfig({ REDIS_URL: 'redis://127.0.0.1:1', RATE_LIMIT_PUBLIC_IP: '1/60' }), { redis: queueRedis });
+  const app = await buildApp(testConfig({ REDIS_URL: 'redis://127.0.0.1:1', RATE_LIMIT_PUBLIC_IP: '1/60' }), {
+    redis: queueRedis,
+  });
   t.teardown(async () => {
     await app.close();
     await queueRedis.quit();
   });
   await app.ready();
-  for (let i = 0; i < 3; i++) t.equal((await app.inject({ url: '/.well-known/jwks.json' })).statusCode, 200, `request ${i + 1} answered`);
+  for (let i = 0; i < 3; i++)
+    t.equal((await app.inject({ url: '/.well-known/jwks.json' })).statusCode, 200, `request ${i + 1} answered`);
 });

@@ -24,30 +24,58 @@ const { app } = await setupApp(t);
 const graph = app.deps.graph;
 const catalogue = generateCatalogue({ seed: 5, units: 900, qualifications: 450 });
 await loadCatalogue(graph, catalogue);
-await loadPathwayData(graph, generatePathwayData({ seed: 5, catalogue, referenceDate: DATE, unitsPerProvider: { min: 60, max: 150 } }));
+await loadPathwayData(
+  graph,
+  generatePathwayData({ seed: 5, catalogue, referenceDate: DATE, unitsPerProvider: { min: 60, max: 150 } }),
+);
 const learners = generateLearners({ seed: 5, count: 40 });
-const achievements = generateAchievements({ seed: 5, learners, catalogue, referenceDate: DATE, perLearner: { min: 5, max: 40 } });
+const achievements = generateAchievements({
+  seed: 5,
+  learners,
+  catalogue,
+  referenceDate: DATE,
+  perLearner: { min: 5, max: 40 },
+});
 await upsertLearners(graph, learners);
 await recordUnitCredits(graph, achievements);
 const adviser: Principal = { subject: 'adviser', roles: ['careers-adviser'], organisation: '10000003', tokenId: 'x' };
-const sharing = learners.filter((l) => l.available && !l.linkedTo && achievements.some((a) => a.uln === l.uln)).slice(0, 12);
+const sharing = learners
+  .filter((l) => l.available && !l.linkedTo && achievements.some((a) => a.uln === l.uln))
+  .slice(0, 12);
 
 /** Every candidate the filters allow, each optimised, ranked: what the page must start with. */
 async function bruteForce(uln: string, region: string | null) {
   const { credits } = await learnerProfile(graph, uln, null, DATE);
-  const heldUrns = [...new Set(credits.filter((c) => c.status !== 'withdrawn' && c.awardDate <= DATE).map((c) => c.urn))].sort();
+  const heldUrns = [
+    ...new Set(credits.filter((c) => c.status !== 'withdrawn' && c.awardDate <= DATE).map((c) => c.urn)),
+  ].sort();
   // The region's own filter is replaced by its meaning: only the units offered there may be taken.
-  const { candidates } = await findCandidates(graph, { heldUrns, occupation: null, minLevelRank: null, maxLevelRank: null, ageBand: null, region: null, date: DATE, max: 100_000 });
+  const { candidates } = await findCandidates(graph, {
+    heldUrns,
+    occupation: null,
+    minLevelRank: null,
+    maxLevelRank: null,
+    ageBand: null,
+    region: null,
+    date: DATE,
+    max: 100_000,
+  });
   const qans = candidates.map((c) => c.qan);
   const batch = await candidateBatch(graph, qans, qans, region, DATE);
   const all = qans.map((qan) => {
     const r = batch.rules.get(qan)!;
     const inGroups = new Set(r.qualification.groups.flatMap((g) => g.units));
-    const available = region === null ? [...inGroups] : [...(batch.offered.get(qan) ?? [])].filter((u) => inGroups.has(u));
+    const available =
+      region === null ? [...inGroups] : [...(batch.offered.get(qan) ?? [])].filter((u) => inGroups.has(u));
     return { ...r, available: available.sort() };
   });
   // With a region, a qualification none of whose units is offered there is not a candidate.
-  const ranked = rankRoutes({ candidates: region === null ? all : all.filter((c) => c.available.length > 0), credits, date: DATE, combineTop: 0 });
+  const ranked = rankRoutes({
+    candidates: region === null ? all : all.filter((c) => c.available.length > 0),
+    credits,
+    date: DATE,
+    combineTop: 0,
+  });
   return { ranked, discovered: candidates.length };
 }
 
@@ -63,7 +91,11 @@ t.test('the page is the first routes of the ranking of every candidate', async (
     const { ranked, discovered } = await bruteForce(l.uln, region);
     for (const limit of [1, 3, 10]) {
       const view = await learnerRoutes(graph, adviser, l.uln, { date: DATE, limit, ...(region ? { region } : {}) });
-      t.same(summary(view.routes), summary(ranked.routes.slice(0, limit)), `${l.uln}, limit ${limit}${region ? `, ${region}` : ''}`);
+      t.same(
+        summary(view.routes),
+        summary(ranked.routes.slice(0, limit)),
+        `${l.uln}, limit ${limit}${region ? `, ${region}` : ''}`,
+      );
       t.ok(view.candidates <= view.discovered, 'examined no more than found');
       if (region === null) t.equal(view.discovered, discovered, 'every candidate found');
       if (view.candidates < view.discovered) examinedLess++;
@@ -93,23 +125,34 @@ t.test('kept rules follow catalogue loads', async (t) => {
   const changed: Catalogue = {
     ...catalogue,
     units: [...catalogue.units, extraUnit],
-    qualifications: catalogue.qualifications.map((x) => (x.qan !== q.qan ? x : {
-      ...x, totalCredits: x.totalCredits + 5,
-      groups: [...x.groups, { id: 'Z', title: 'Added', mandatory: true, units: [extraUnit.urn] }],
-    })),
+    qualifications: catalogue.qualifications.map((x) =>
+      x.qan !== q.qan
+        ? x
+        : {
+            ...x,
+            totalCredits: x.totalCredits + 5,
+            groups: [...x.groups, { id: 'Z', title: 'Added', mandatory: true, units: [extraUnit.urn] }],
+          },
+    ),
   };
   await loadCatalogue(graph, changed);
   t.equal(cache.size, 0, 'a catalogue load in this process empties it (a unit corrected in place is seen at once)');
   const after = await learnerRoutes(graph, adviser, l.uln, { date: DATE, limit: 50 });
   const route = after.routes.find((r) => r.qan === q.qan);
   t.ok(route, 'still reachable');
-  t.ok(route!.unitsToTake.some((u) => u.urn === extraUnit.urn), 'the new mandatory unit is asked for');
+  t.ok(
+    route!.unitsToTake.some((u) => u.urn === extraUnit.urn),
+    'the new mandatory unit is asked for',
+  );
   t.equal(route!.extraCredits, top.extraCredits + 5, 'and costs its 5 credits');
 
   // A new global equivalence changes the catalogue's stamp: everything kept is dropped.
   const size = cache.size;
   t.ok(size > 0);
-  await loadCatalogue(graph, { ...changed, equivalences: [...changed.equivalences, { from: catalogue.units[0].urn, to: catalogue.units[1].urn }] });
+  await loadCatalogue(graph, {
+    ...changed,
+    equivalences: [...changed.equivalences, { from: catalogue.units[0].urn, to: catalogue.units[1].urn }],
+  });
   await learnerRoutes(graph, adviser, l.uln, { date: DATE, limit: 1 });
   t.ok(cache.size < size, 'a catalogue with more equivalences starts the cache again');
 });

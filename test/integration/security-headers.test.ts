@@ -17,10 +17,16 @@ type Headers = Record<string, string | string[] | number | undefined>;
 /** The policy as directive -> sources. */
 function csp(headers: Headers): Map<string, string[]> {
   const raw = String(headers['content-security-policy'] ?? '');
-  return new Map(raw.split(';').map((d) => d.trim()).filter(Boolean).map((d) => {
-    const [name, ...sources] = d.split(/\s+/);
-    return [name, sources];
-  }));
+  return new Map(
+    raw
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => {
+        const [name, ...sources] = d.split(/\s+/);
+        return [name, sources];
+      }),
+  );
 }
 
 function commonHeaders(t: Test, headers: Headers, what: string) {
@@ -48,7 +54,10 @@ t.test('the API: every kind of answer carries the headers and a policy that allo
     commonHeaders(t, res.headers, what);
     const policy = csp(res.headers);
     t.same(policy.get('default-src'), ["'none'"], `${what}: default-src 'none'`);
-    t.notOk([...policy.values()].flat().some((s) => s.includes('unsafe')), `${what}: nothing unsafe`);
+    t.notOk(
+      [...policy.values()].flat().some((s) => s.includes('unsafe')),
+      `${what}: nothing unsafe`,
+    );
   }
 });
 
@@ -63,15 +72,20 @@ t.test('the API docs keep working under their own policy', async (t) => {
   t.ok(policy.get('style-src')?.includes("'self'"), 'styles from this origin');
   t.ok(policy.get('connect-src')?.includes("'self'"), 'the UI may fetch the OpenAPI document from this origin');
 
-  t.notMatch(page.body, /<script(?![^>]*\bsrc=)[^>]*>/i, 'no inline script, which script-src \'self\' would block');
+  t.notMatch(page.body, /<script(?![^>]*\bsrc=)[^>]*>/i, "no inline script, which script-src 'self' would block");
   const assets = [...page.body.matchAll(/<(?:script[^>]*\bsrc|link[^>]*\bhref)="([^"]+)"/g)].map((m) => m[1]);
-  t.ok(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')), 'the page loads scripts and styles');
+  t.ok(
+    assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')),
+    'the page loads scripts and styles',
+  );
   for (const asset of assets) {
     t.notMatch(asset, /^(https?:)?\/\//, `${asset} is on this origin`);
     const res = await app.inject({ url: new URL(asset, 'http://x/docs/').pathname });
     t.equal(res.statusCode, 200, `${asset} loads`);
-    if (asset.endsWith('.js')) t.match(String(res.headers['content-type']), /javascript/, `${asset} is served as a script`);
-    if (asset.endsWith('.css')) t.match(String(res.headers['content-type']), /text\/css/, `${asset} is served as a style sheet`);
+    if (asset.endsWith('.js'))
+      t.match(String(res.headers['content-type']), /javascript/, `${asset} is served as a script`);
+    if (asset.endsWith('.css'))
+      t.match(String(res.headers['content-type']), /text\/css/, `${asset} is served as a style sheet`);
   }
   const initializer = await app.inject({ url: '/docs/static/swagger-initializer.js' });
   t.match(initializer.body, /resolveUrl\('\.\/json'\)/, 'the UI reads the document from ./json (same origin)');
@@ -83,7 +97,10 @@ t.test('the API docs keep working under their own policy', async (t) => {
 t.test('token and signed-in answers are not cached; public ones keep their own caching', async (t) => {
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { email: 1 } });
   t.equal(login.headers['cache-control'], 'no-store', 'sign-in answers');
-  const whoami = await app.inject({ url: '/auth/whoami', headers: { authorization: `Bearer ${await tokenFor(app, 'learner')}` } });
+  const whoami = await app.inject({
+    url: '/auth/whoami',
+    headers: { authorization: `Bearer ${await tokenFor(app, 'learner')}` },
+  });
   t.equal(whoami.statusCode, 200);
   t.equal(whoami.headers['cache-control'], 'no-store', 'an answer to a signed-in caller');
   const jwks = await app.inject({ url: '/.well-known/jwks.json' });

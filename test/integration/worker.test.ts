@@ -22,7 +22,11 @@ t.test('a heartbeat job runs in a real worker through Redis and its write is rea
   await events.waitUntilReady();
 
   const operator = await app.deps.tokens.issue({ subject: 'op', roles: ['operator'] });
-  const res = await app.inject({ method: 'POST', url: '/operations/workers/heartbeat', headers: { authorization: `Bearer ${operator}` } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/operations/workers/heartbeat',
+    headers: { authorization: `Bearer ${operator}` },
+  });
   t.equal(res.statusCode, 202);
   const { jobId } = res.json();
   const job = await app.deps.jobs.queue.getJob(jobId);
@@ -71,7 +75,9 @@ t.test('closing the worker waits for the job in progress', async (t) => {
   };
   const worker = startWorker({ config, graph: app.deps.graph, logger: silent, handlers: slow, name: 'slow' });
   let active!: () => void;
-  const started = new Promise<void>((resolve) => { active = resolve; });
+  const started = new Promise<void>((resolve) => {
+    active = resolve;
+  });
   worker.on('active', () => active());
   await app.deps.jobs.enqueue('operations.heartbeat', { at: new Date().toISOString() }, { jobId: 'graceful-1' });
   await started;

@@ -1,5 +1,12 @@
 import t from 'tap';
-import { isLate, isWorkingDay, lateChecker, londonDate, submissionDeadline, SUBMISSION_WORKING_DAYS } from '../../src/achievements/deadline.js';
+import {
+  isLate,
+  isWorkingDay,
+  lateChecker,
+  londonDate,
+  submissionDeadline,
+  SUBMISSION_WORKING_DAYS,
+} from '../../src/achievements/deadline.js';
 
 const iso = (d: Date) => d.toISOString();
 const window = (start: string, end: string) => ({ start: new Date(start), end: new Date(end) });
@@ -40,29 +47,63 @@ t.test('public holidays of the AO nation', async (t) => {
 
 t.test('downtime extends the window by its length on working days', async (t) => {
   const base = submissionDeadline('2025-06-04');
-  t.equal(iso(submissionDeadline('2025-06-04', 'GB-ENG', [window('2025-06-10T09:00:00Z', '2025-06-10T21:00:00Z')])), '2025-06-19T11:00:00.000Z', 'twelve hours later');
-  t.equal(iso(submissionDeadline('2025-06-04', 'GB-ENG', [window('2025-06-07T09:00:00Z', '2025-06-07T21:00:00Z')])), iso(base), 'a Saturday outage costs no working time');
-  t.equal(iso(submissionDeadline('2025-06-04', 'GB-ENG', [window('2025-07-01T09:00:00Z', '2025-07-01T21:00:00Z')])), iso(base), 'after the window: nothing');
-  t.equal(iso(submissionDeadline('2025-06-04', 'GB-ENG', [window('2025-06-04T09:00:00Z', '2025-06-04T21:00:00Z')])), iso(base), 'on the award day itself: nothing');
+  t.equal(
+    iso(submissionDeadline('2025-06-04', 'GB-ENG', [window('2025-06-10T09:00:00Z', '2025-06-10T21:00:00Z')])),
+    '2025-06-19T11:00:00.000Z',
+    'twelve hours later',
+  );
+  t.equal(
+    iso(submissionDeadline('2025-06-04', 'GB-ENG', [window('2025-06-07T09:00:00Z', '2025-06-07T21:00:00Z')])),
+    iso(base),
+    'a Saturday outage costs no working time',
+  );
+  t.equal(
+    iso(submissionDeadline('2025-06-04', 'GB-ENG', [window('2025-07-01T09:00:00Z', '2025-07-01T21:00:00Z')])),
+    iso(base),
+    'after the window: nothing',
+  );
+  t.equal(
+    iso(submissionDeadline('2025-06-04', 'GB-ENG', [window('2025-06-04T09:00:00Z', '2025-06-04T21:00:00Z')])),
+    iso(base),
+    'on the award day itself: nothing',
+  );
   // Overlapping windows count once.
   t.equal(
-    iso(submissionDeadline('2025-06-04', 'GB-ENG', [window('2025-06-10T09:00:00Z', '2025-06-10T21:00:00Z'), window('2025-06-10T15:00:00Z', '2025-06-10T21:00:00Z')])),
+    iso(
+      submissionDeadline('2025-06-04', 'GB-ENG', [
+        window('2025-06-10T09:00:00Z', '2025-06-10T21:00:00Z'),
+        window('2025-06-10T15:00:00Z', '2025-06-10T21:00:00Z'),
+      ]),
+    ),
     '2025-06-19T11:00:00.000Z',
   );
   // A whole day out pushes the deadline into Thursday, where a further outage now falls inside the window.
   t.equal(
-    iso(submissionDeadline('2025-06-04', 'GB-ENG', [window('2025-06-09T23:00:00Z', '2025-06-10T23:00:00Z'), window('2025-06-19T10:00:00Z', '2025-06-19T12:00:00Z')])),
+    iso(
+      submissionDeadline('2025-06-04', 'GB-ENG', [
+        window('2025-06-09T23:00:00Z', '2025-06-10T23:00:00Z'),
+        window('2025-06-19T10:00:00Z', '2025-06-19T12:00:00Z'),
+      ]),
+    ),
     '2025-06-20T01:00:00.000Z',
   );
   // An extension that reaches a weekend skips it.
-  t.equal(iso(submissionDeadline('2025-06-06', 'GB-ENG', [window('2025-06-10T11:00:00Z', '2025-06-10T23:00:00Z')])), '2025-06-23T11:00:00.000Z');
-  t.notOk(isLate('2025-06-04', new Date('2025-06-19T10:00:00Z'), 'GB-ENG', [window('2025-06-10T09:00:00Z', '2025-06-10T21:00:00Z')]));
+  t.equal(
+    iso(submissionDeadline('2025-06-06', 'GB-ENG', [window('2025-06-10T11:00:00Z', '2025-06-10T23:00:00Z')])),
+    '2025-06-23T11:00:00.000Z',
+  );
+  t.notOk(
+    isLate('2025-06-04', new Date('2025-06-19T10:00:00Z'), 'GB-ENG', [
+      window('2025-06-10T09:00:00Z', '2025-06-10T21:00:00Z'),
+    ]),
+  );
 });
 
 t.test('lateChecker agrees with isLate', async (t) => {
   const at = new Date('2025-06-19T08:00:00Z');
   const late = lateChecker(at, 'GB-SCT');
-  for (const d of ['2025-06-01', '2025-06-04', '2025-06-05', '2025-06-18', '2025-05-01']) t.equal(late(d), isLate(d, at, 'GB-SCT'), d);
+  for (const d of ['2025-06-01', '2025-06-04', '2025-06-05', '2025-06-18', '2025-05-01'])
+    t.equal(late(d), isLate(d, at, 'GB-SCT'), d);
   t.equal(late('2025-06-04'), true);
   t.equal(late('2025-06-05'), false);
 });

@@ -14,7 +14,14 @@ t.test('defaults are local and sensible', async (t) => {
 });
 
 t.test('values from the environment are used', async (t) => {
-  const c = loadConfig({ PORT: '8080', HOST: '0.0.0.0', NEO4J_URI: 'neo4j://db:7687', SEED_DEMO: 'no', PUBLIC_URL: 'https://plr.example/', WORKER_CONCURRENCY: '4' });
+  const c = loadConfig({
+    PORT: '8080',
+    HOST: '0.0.0.0',
+    NEO4J_URI: 'neo4j://db:7687',
+    SEED_DEMO: 'no',
+    PUBLIC_URL: 'https://plr.example/',
+    WORKER_CONCURRENCY: '4',
+  });
   t.equal(c.port, 8080);
   t.equal(c.neo4jUri, 'neo4j://db:7687');
   t.equal(c.seedDemo, false);
@@ -23,10 +30,30 @@ t.test('values from the environment are used', async (t) => {
 });
 
 t.test('every bad value is named at once', async (t) => {
-  const err = t.throws(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', NEO4J_URI: 'http://x', REDIS_URL: 'nope', SEED_DEMO: 'maybe', WORKER_CONCURRENCY: '0', QUEUE_PREFIX: 'a b', SIGNING_KEY: 'secret' })) as ConfigError;
+  const err = t.throws(() =>
+    loadConfig({
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      NEO4J_URI: 'http://x',
+      REDIS_URL: 'nope',
+      SEED_DEMO: 'maybe',
+      WORKER_CONCURRENCY: '0',
+      QUEUE_PREFIX: 'a b',
+      SIGNING_KEY: 'secret',
+    }),
+  ) as ConfigError;
   t.type(err, ConfigError);
   const text = err.problems.join('\n');
-  for (const name of ['PORT', 'LOG_LEVEL', 'NEO4J_URI', 'REDIS_URL', 'SEED_DEMO', 'WORKER_CONCURRENCY', 'QUEUE_PREFIX', 'SIGNING_KEY']) {
+  for (const name of [
+    'PORT',
+    'LOG_LEVEL',
+    'NEO4J_URI',
+    'REDIS_URL',
+    'SEED_DEMO',
+    'WORKER_CONCURRENCY',
+    'QUEUE_PREFIX',
+    'SIGNING_KEY',
+  ]) {
     t.match(text, name, `${name} is named`);
   }
   t.equal(err.problems.length, 8);

@@ -25,7 +25,10 @@ t.test('mulberry32 is deterministic and spread over [0, 1)', async (t) => {
   const a = mulberry32(7);
   const b = mulberry32(7);
   const xs = Array.from({ length: 1000 }, () => a());
-  t.same(Array.from({ length: 1000 }, () => b()), xs);
+  t.same(
+    Array.from({ length: 1000 }, () => b()),
+    xs,
+  );
   t.ok(xs.every((x) => x >= 0 && x < 1));
   const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
   t.ok(Math.abs(mean - 0.5) < 0.05, `mean ${mean}`);
@@ -105,11 +108,20 @@ t.test('full default size: fast, valid and realistic', async (t) => {
   t.comment(`parseCatalogue took ${(performance.now() - parseStarted).toFixed(0)} ms`);
 
   // Identifiers.
-  t.ok(c.units.every((u) => URN_PATTERN.test(u.urn)), 'URNs well formed');
+  t.ok(
+    c.units.every((u) => URN_PATTERN.test(u.urn)),
+    'URNs well formed',
+  );
   t.equal(new Set(c.units.map((u) => u.urn)).size, c.units.length, 'URNs unique');
-  t.ok(c.qualifications.every((q) => QAN_PATTERN.test(q.qan)), 'QANs well formed');
+  t.ok(
+    c.qualifications.every((q) => QAN_PATTERN.test(q.qan)),
+    'QANs well formed',
+  );
   t.equal(new Set(c.qualifications.map((q) => q.qan)).size, c.qualifications.length, 'QANs unique');
-  t.ok(c.qualifications.every((q) => UKPRN_PATTERN.test(q.aoUkprn) && DEFAULT_AOS.includes(q.aoUkprn)), 'UKPRNs');
+  t.ok(
+    c.qualifications.every((q) => UKPRN_PATTERN.test(q.aoUkprn) && DEFAULT_AOS.includes(q.aoUkprn)),
+    'UKPRNs',
+  );
 
   // Level spread: every level used, levels 1 to 3 the most common.
   const byLevel = new Map<string, number>();
@@ -126,15 +138,24 @@ t.test('full default size: fast, valid and realistic', async (t) => {
   t.comment(`sizes ${JSON.stringify(sizes)}`);
   t.ok(sizes.Award > sizes.Diploma && sizes.Certificate > sizes.Diploma, 'Awards and Certificates outnumber Diplomas');
   t.ok(sizes.Diploma > c.qualifications.length * 0.1, 'at least a tenth are Diplomas');
-  t.ok(c.qualifications.every((q) => q.title.includes(qualificationSize(q.totalCredits))), 'titles agree with sizes');
+  t.ok(
+    c.qualifications.every((q) => q.title.includes(qualificationSize(q.totalCredits))),
+    'titles agree with sizes',
+  );
 
   // Groups from a few units to about 60.
   const groupSizes = c.qualifications.flatMap((q) => q.groups.map((g) => g.units.length));
   const biggest = Math.max(...groupSizes);
   t.ok(biggest >= 40 && biggest <= 200, `largest group has ${biggest} units`);
   t.ok(groupSizes.filter((n) => n >= 20).length > 100, 'many large groups');
-  t.ok(c.qualifications.some((q) => q.groups.some((g) => g.mandatory)), 'mandatory groups');
-  t.ok(c.qualifications.some((q) => q.groups.every((g) => !g.mandatory)), 'qualifications with no mandatory group');
+  t.ok(
+    c.qualifications.some((q) => q.groups.some((g) => g.mandatory)),
+    'mandatory groups',
+  );
+  t.ok(
+    c.qualifications.some((q) => q.groups.every((g) => !g.mandatory)),
+    'qualifications with no mandatory group',
+  );
 
   // Sharing: units count towards several qualifications.
   const quals = new Map<string, number>();

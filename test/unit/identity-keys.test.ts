@@ -18,16 +18,33 @@ t.test('rotation: old tokens verify until they expire, new tokens use the new ke
   const first = ring.currentKid;
   const before = await ring.issue({ subject: 'usr_a', roles: ['ao-user'], organisation: '10000001' });
   t.equal(decodeProtectedHeader(before).kid, first);
-  t.same(ring.publicJwks().keys.map((k) => k.kid), [first]);
+  t.same(
+    ring.publicJwks().keys.map((k) => k.kid),
+    [first],
+  );
 
   const status = await ring.rotate();
   const second = ring.currentKid;
   t.not(second, first);
-  t.same(status.map((s) => [s.kid, s.current]), [[first, false], [second, true]]);
-  t.equal(status[0].publishUntil, new Date(clock + (900 + CLOCK_SKEW_SECONDS) * 1000).toISOString(), 'published until its tokens have expired, plus skew');
+  t.same(
+    status.map((s) => [s.kid, s.current]),
+    [
+      [first, false],
+      [second, true],
+    ],
+  );
+  t.equal(
+    status[0].publishUntil,
+    new Date(clock + (900 + CLOCK_SKEW_SECONDS) * 1000).toISOString(),
+    'published until its tokens have expired, plus skew',
+  );
 
   const jwks = ring.publicJwks();
-  t.same(jwks.keys.map((k) => k.kid), [second, first], 'current first, then the previous');
+  t.same(
+    jwks.keys.map((k) => k.kid),
+    [second, first],
+    'current first, then the previous',
+  );
   for (const k of jwks.keys) t.notOk('d' in k, 'no private part');
 
   const after = await ring.issue({ subject: 'usr_b', roles: ['operator'] });
@@ -35,12 +52,21 @@ t.test('rotation: old tokens verify until they expire, new tokens use the new ke
   t.equal((await ring.verify(before)).subject, 'usr_a', 'an old token still verifies');
   t.equal((await ring.verify(after)).subject, 'usr_b');
   const outside = createLocalJWKSet(jwks);
-  const opts = { issuer: config.jwtIssuer, audience: config.jwtAudience, algorithms: ['ES256'], currentDate: new Date(clock) };
+  const opts = {
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    algorithms: ['ES256'],
+    currentDate: new Date(clock),
+  };
   t.equal((await jwtVerify(before, outside, opts)).payload.sub, 'usr_a', 'anyone with the JWKS verifies the old token');
   t.equal((await jwtVerify(after, outside, opts)).payload.sub, 'usr_b', 'and the new one');
 
   clock += (900 + CLOCK_SKEW_SECONDS) * 1000 + 1;
-  t.same(ring.publicJwks().keys.map((k) => k.kid), [second], 'the previous key is gone once its tokens have expired');
+  t.same(
+    ring.publicJwks().keys.map((k) => k.kid),
+    [second],
+    'the previous key is gone once its tokens have expired',
+  );
   await t.rejects(ring.verify(before), /expired|not signed by a key/);
 });
 
@@ -75,7 +101,11 @@ t.test('the ring is seeded from the configured key, and a rotation survives a re
   const seeded = await KeyRing.create(config, { file: null });
   const legacy = await seeded.issue({ subject: 'old', roles: ['careers-adviser'] });
   const configured = JSON.parse(config.signingKey!) as { x: string; y: string };
-  t.match(seeded.publicJwks().keys, [{ x: configured.x, y: configured.y }], 'before any rotation the one key is the configured one');
+  t.match(
+    seeded.publicJwks().keys,
+    [{ x: configured.x, y: configured.y }],
+    'before any rotation the one key is the configured one',
+  );
 
   const ring = await KeyRing.create(config, { file });
   t.equal((await ring.verify(legacy)).subject, 'old', 'a token signed with the configured key verifies');
@@ -95,9 +125,18 @@ t.test('the ring refuses foreign, malformed and expired tokens', async (t) => {
   const config = await configWithKey();
   const ring = await KeyRing.create(config, { file: null });
   const other = await KeyRing.create(await configWithKey(), { file: null });
-  await t.rejects(ring.verify(await other.issue({ subject: 'x', roles: ['operator'] })), /not signed by a key this service publishes/);
+  await t.rejects(
+    ring.verify(await other.issue({ subject: 'x', roles: ['operator'] })),
+    /not signed by a key this service publishes/,
+  );
   await t.rejects(ring.verify('not.a.token'), /malformed/);
   await t.rejects(ring.verify(await ring.issue({ subject: 'x', roles: ['operator'], expiresIn: -10 })), /expired/);
   const token = await ring.issue({ subject: 'x', roles: ['learner'], uln: '9276308686' });
-  t.same(await ring.verify(token), { subject: 'x', roles: ['learner'], organisation: undefined, uln: '9276308686', tokenId: (await ring.verify(token)).tokenId });
+  t.same(await ring.verify(token), {
+    subject: 'x',
+    roles: ['learner'],
+    organisation: undefined,
+    uln: '9276308686',
+    tokenId: (await ring.verify(token)).tokenId,
+  });
 });

@@ -5,7 +5,7 @@ import { judgeRefresh, refreshExpiry, setPasswordExpiry, type RefreshCheck } fro
 const now = new Date('2026-03-02T09:00:00.000Z');
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
 
-t.test('four failures count, the fifth locks for the policy\'s minutes', async (t) => {
+t.test("four failures count, the fifth locks for the policy's minutes", async (t) => {
   t.same(DEFAULT_LOCKOUT, { maxFailures: 5, lockMinutes: 15 });
   for (let n = 1; n < 5; n++) {
     const s = afterFailure(n, now);
@@ -42,7 +42,12 @@ t.test('locked until the time passes, not after', async (t) => {
 });
 
 const good: RefreshCheck = {
-  secretMatches: true, expiresAt: minutes(60).toISOString(), rotated: false, revoked: false, userExists: true, userDisabled: false,
+  secretMatches: true,
+  expiresAt: minutes(60).toISOString(),
+  rotated: false,
+  revoked: false,
+  userExists: true,
+  userDisabled: false,
 };
 
 t.test('refresh: a good, unused, unexpired token of an enabled user rotates', async (t) => {
@@ -52,7 +57,11 @@ t.test('refresh: a good, unused, unexpired token of an enabled user rotates', as
 t.test('refresh: reuse of a used or revoked token revokes the family', async (t) => {
   t.same(judgeRefresh({ ...good, rotated: true }, now), { verdict: 'revoke-family', reason: 'reuse' });
   t.same(judgeRefresh({ ...good, revoked: true }, now), { verdict: 'revoke-family', reason: 'reuse' });
-  t.same(judgeRefresh({ ...good, rotated: true, expiresAt: minutes(-1).toISOString() }, now), { verdict: 'revoke-family', reason: 'reuse' }, 'even when expired');
+  t.same(
+    judgeRefresh({ ...good, rotated: true, expiresAt: minutes(-1).toISOString() }, now),
+    { verdict: 'revoke-family', reason: 'reuse' },
+    'even when expired',
+  );
 });
 
 t.test('refresh: a disabled or removed user ends the family', async (t) => {
@@ -63,7 +72,11 @@ t.test('refresh: a disabled or removed user ends the family', async (t) => {
 t.test('refresh: a wrong secret or unknown id is refused and revokes nothing', async (t) => {
   t.same(judgeRefresh(null, now), { verdict: 'refuse', reason: 'unknown' });
   t.same(judgeRefresh({ ...good, secretMatches: false }, now), { verdict: 'refuse', reason: 'unknown' });
-  t.same(judgeRefresh({ ...good, secretMatches: false, rotated: true }, now), { verdict: 'refuse', reason: 'unknown' }, 'a guessed id cannot sign someone out');
+  t.same(
+    judgeRefresh({ ...good, secretMatches: false, rotated: true }, now),
+    { verdict: 'refuse', reason: 'unknown' },
+    'a guessed id cannot sign someone out',
+  );
 });
 
 t.test('refresh: expired is refused', async (t) => {

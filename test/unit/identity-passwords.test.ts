@@ -1,5 +1,13 @@
 import t from 'tap';
-import { hashPassword, verifyPassword, needsRehash, passwordProblem, dummyHash, DEFAULT_SCRYPT, type ScryptParams } from '../../src/identity/passwords.js';
+import {
+  hashPassword,
+  verifyPassword,
+  needsRehash,
+  passwordProblem,
+  dummyHash,
+  DEFAULT_SCRYPT,
+  type ScryptParams,
+} from '../../src/identity/passwords.js';
 import { hashSecret, newOpaqueToken, secretMatches, splitOpaqueToken } from '../../src/identity/secrets.js';
 
 // Cheap parameters keep the unit tests quick; one test uses the real ones.
@@ -38,7 +46,14 @@ t.test('a hash made with other parameters verifies and asks to be rehashed', asy
 });
 
 t.test('malformed hashes never verify and never throw', async (t) => {
-  for (const bad of ['', 'plain', 'scrypt$1024$8$1$c2FsdA', 'bcrypt$1024$8$1$AAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAA', 'scrypt$1000$8$1$AAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'scrypt$1024$99$1$AAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAA']) {
+  for (const bad of [
+    '',
+    'plain',
+    'scrypt$1024$8$1$c2FsdA',
+    'bcrypt$1024$8$1$AAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAA',
+    'scrypt$1000$8$1$AAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    'scrypt$1024$99$1$AAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+  ]) {
     t.equal(await verifyPassword('anything at all', bad), false, JSON.stringify(bad));
     t.equal(needsRehash(bad), true);
   }

@@ -1,11 +1,24 @@
 import t from 'tap';
 import {
-  KIND_ROLES, ORGANISATION_KINDS, clientRolesProblem, isOrganisationKind, isUkprn, looksLikeEmail, mayManage, normaliseEmail,
-  selfChangeProblem, userRolesProblem,
+  KIND_ROLES,
+  ORGANISATION_KINDS,
+  clientRolesProblem,
+  isOrganisationKind,
+  isUkprn,
+  looksLikeEmail,
+  mayManage,
+  normaliseEmail,
+  selfChangeProblem,
+  userRolesProblem,
 } from '../../src/identity/organisations.js';
 import { ROLES, type Principal, type Role } from '../../src/platform/auth.js';
 
-const who = (roles: Role[], organisation?: string, subject = 'usr_me'): Principal => ({ subject, roles, organisation, tokenId: 'j' });
+const who = (roles: Role[], organisation?: string, subject = 'usr_me'): Principal => ({
+  subject,
+  roles,
+  organisation,
+  tokenId: 'j',
+});
 
 t.test('each kind holds its own roles; no kind holds learner; every other role has one kind', async (t) => {
   t.same(KIND_ROLES.ao, ['ao-user', 'ao-admin']);
@@ -31,7 +44,7 @@ t.test('user roles: allowed for the kind, or a message naming what is not', asyn
   t.equal(userRolesProblem('operator', ['analyst']), null);
 });
 
-t.test('client roles: a subset of the kind\'s roles, never an admin role', async (t) => {
+t.test("client roles: a subset of the kind's roles, never an admin role", async (t) => {
   t.equal(clientRolesProblem('ao', ['ao-user']), null);
   t.match(clientRolesProblem('ao', ['ao-admin']), /admin/);
   t.match(clientRolesProblem('provider', ['provider-user', 'provider-admin']), /admin/);
@@ -43,7 +56,11 @@ t.test('who manages an organisation', async (t) => {
   t.same(mayManage(who(['ao-admin'], '10000001'), '10000001'), { allowed: true, as: 'admin' });
   t.same(mayManage(who(['provider-admin'], '10000002'), '10000002'), { allowed: true, as: 'admin' });
   t.match(mayManage(who(['ao-admin'], '10000001'), '10000002'), { allowed: false, reason: /own organisation/ });
-  t.match(mayManage(who(['ao-admin']), '10000001'), { allowed: false }, 'an admin without an organisation manages none');
+  t.match(
+    mayManage(who(['ao-admin']), '10000001'),
+    { allowed: false },
+    'an admin without an organisation manages none',
+  );
   t.match(mayManage(who(['ao-user'], '10000001'), '10000001'), { allowed: false, reason: /roles/ });
   t.match(mayManage(who(['analyst'], '10000005'), '10000005'), { allowed: false });
 });
@@ -54,7 +71,11 @@ t.test('an admin cannot disable themself nor drop their own admin role', async (
   t.match(selfChangeProblem(admin, 'usr_a', { roles: ['ao-user'] }), /own admin role/);
   t.equal(selfChangeProblem(admin, 'usr_a', { roles: ['ao-user', 'ao-admin'] }), null);
   t.equal(selfChangeProblem(admin, 'usr_b', { disable: true }), null, 'someone else: fine');
-  t.equal(selfChangeProblem(who(['operator'], '10000005', 'usr_a'), 'usr_a', { disable: true }), null, 'the operator is not limited here');
+  t.equal(
+    selfChangeProblem(who(['operator'], '10000005', 'usr_a'), 'usr_a', { disable: true }),
+    null,
+    'the operator is not limited here',
+  );
 });
 
 t.test('identifiers and emails', async (t) => {

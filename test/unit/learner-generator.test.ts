@@ -34,7 +34,10 @@ function share(n: number, of: number): number {
 }
 
 function near(t: Test, actual: number, expected: number, tolerance: number, what: string): void {
-  t.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${(actual * 100).toFixed(2)} % (want ${(expected * 100).toFixed(1)} % ± ${(tolerance * 100).toFixed(1)})`);
+  t.ok(
+    Math.abs(actual - expected) <= tolerance,
+    `${what}: ${(actual * 100).toFixed(2)} % (want ${(expected * 100).toFixed(1)} % ± ${(tolerance * 100).toFixed(1)})`,
+  );
 }
 
 // One full-size catalogue and one sample, shared by the tests below.
@@ -101,24 +104,77 @@ t.test('learner fields are well formed', async (t) => {
   t.ok(ages.some((a) => a <= 15) && ages.some((a) => a >= 60), 'but the range runs from 14 to 70');
 
   const names = new Set(learners.flatMap((l) => [l.givenName, l.familyName]));
-  t.ok([...names].some((n) => /[\u00C0-\u017F]/.test(n)), 'some names have accents');
-  t.ok([...names].some((n) => n.includes('-')), 'some names have hyphens');
-  t.ok([...names].some((n) => n.includes("'")), 'some names have apostrophes');
+  t.ok(
+    [...names].some((n) => /[\u00C0-\u017F]/.test(n)),
+    'some names have accents',
+  );
+  t.ok(
+    [...names].some((n) => n.includes('-')),
+    'some names have hyphens',
+  );
+  t.ok(
+    [...names].some((n) => n.includes("'")),
+    'some names have apostrophes',
+  );
   t.ok(names.has('Zoë') && names.has("O'Brien") && names.has('Smith-Jones'));
 });
 
 t.test('learner proportions are roughly as specified (20,000 learners)', async (t) => {
   const n = learners.length;
   const count = (f: (l: GeneratedLearner) => boolean) => share(learners.filter(f).length, n);
-  near(t, count((l) => l.previousFamilyName !== undefined), 0.05, 0.012, 'previous family name');
-  near(t, count((l) => l.postcode === undefined), 0.1, 0.015, 'no postcode');
-  near(t, count((l) => l.email === undefined), 0.2, 0.025, 'no email');
-  near(t, count((l) => !l.available), 0.03, 0.008, 'unavailable');
-  near(t, count((l) => l.linkedTo !== undefined), 0.01, 0.005, 'linked');
-  near(t, count((l) => l.gender === 'F'), 0.485, 0.03, 'gender F');
-  near(t, count((l) => l.gender === 'M'), 0.485, 0.03, 'gender M');
+  near(
+    t,
+    count((l) => l.previousFamilyName !== undefined),
+    0.05,
+    0.012,
+    'previous family name',
+  );
+  near(
+    t,
+    count((l) => l.postcode === undefined),
+    0.1,
+    0.015,
+    'no postcode',
+  );
+  near(
+    t,
+    count((l) => l.email === undefined),
+    0.2,
+    0.025,
+    'no email',
+  );
+  near(
+    t,
+    count((l) => !l.available),
+    0.03,
+    0.008,
+    'unavailable',
+  );
+  near(
+    t,
+    count((l) => l.linkedTo !== undefined),
+    0.01,
+    0.005,
+    'linked',
+  );
+  near(
+    t,
+    count((l) => l.gender === 'F'),
+    0.485,
+    0.03,
+    'gender F',
+  );
+  near(
+    t,
+    count((l) => l.gender === 'M'),
+    0.485,
+    0.03,
+    'gender M',
+  );
   t.ok(count((l) => l.gender === 'X') > 0 && count((l) => l.gender === 'U') > 0, 'X and U both occur');
-  t.ok(learners.some((l) => l.email?.endsWith('@example.org')) && learners.some((l) => l.email?.endsWith('@example.com')));
+  t.ok(
+    learners.some((l) => l.email?.endsWith('@example.org')) && learners.some((l) => l.email?.endsWith('@example.com')),
+  );
 });
 
 t.test('linked learners point at earlier, unlinked masters with the same person details', async (t) => {
@@ -136,7 +192,12 @@ t.test('linked learners point at earlier, unlinked masters with the same person 
     if (master.linkedTo !== undefined) problems.push(`${l.uln}: master ${master.uln} is itself linked`);
     if (masterAt >= position.get(l.uln)!) problems.push(`${l.uln}: master comes later`);
     if (master.uln === l.uln) problems.push(`${l.uln}: linked to itself`);
-    if (master.givenName !== l.givenName || master.familyName !== l.familyName || master.dateOfBirth !== l.dateOfBirth || master.gender !== l.gender) {
+    if (
+      master.givenName !== l.givenName ||
+      master.familyName !== l.familyName ||
+      master.dateOfBirth !== l.dateOfBirth ||
+      master.gender !== l.gender
+    ) {
       problems.push(`${l.uln}: details differ from the master's`);
     }
   }
@@ -161,7 +222,8 @@ t.test('every achievement agrees with the catalogue and the learner', async (t) 
   for (const a of achievements) {
     const unit = unitsByUrn.get(a.urn);
     if (!unit) problems.push(`${a.recordId}: unknown URN ${a.urn}`);
-    else if (unit.credit !== a.credit || unit.level !== a.level) problems.push(`${a.recordId}: credit or level differs from ${a.urn}`);
+    else if (unit.credit !== a.credit || unit.level !== a.level)
+      problems.push(`${a.recordId}: credit or level differs from ${a.urn}`);
     if (!LEVELS.includes(a.level)) problems.push(`${a.recordId}: level ${a.level}`);
     if (!owners.has(a.aoUkprn) || !UKPRN_PATTERN.test(a.aoUkprn)) problems.push(`${a.recordId}: AO ${a.aoUkprn}`);
     const learner = learnerByUln.get(a.uln);
@@ -170,10 +232,12 @@ t.test('every achievement agrees with the catalogue and the learner', async (t) 
       continue;
     }
     if (a.awardDate > REF) problems.push(`${a.recordId}: awarded ${a.awardDate}, after the reference date`);
-    if (a.awardDate < birthday(learner.dateOfBirth, 14)) problems.push(`${a.recordId}: awarded before the learner was 14`);
+    if (a.awardDate < birthday(learner.dateOfBirth, 14))
+      problems.push(`${a.recordId}: awarded before the learner was 14`);
     if (a.awardDate < eightYearsBack) problems.push(`${a.recordId}: awarded more than 8 years back`);
     if (a.status !== 'active' && a.status !== 'withdrawn') problems.push(`${a.recordId}: status ${a.status}`);
-    if (a.grade !== undefined && !['Pass', 'Merit', 'Distinction'].includes(a.grade)) problems.push(`${a.recordId}: grade ${a.grade}`);
+    if (a.grade !== undefined && !['Pass', 'Merit', 'Distinction'].includes(a.grade))
+      problems.push(`${a.recordId}: grade ${a.grade}`);
   }
   t.same(problems.slice(0, 5), []);
 });
@@ -214,7 +278,11 @@ t.test('achievement proportions are roughly as specified', async (t) => {
   t.ok(n > 30_000, `${n} records`);
   near(t, share(achievements.filter((a) => a.status === 'withdrawn').length, n), 0.02, 0.004, 'withdrawn');
   near(t, share(achievements.filter((a) => a.underChallenge).length, n), 0.01, 0.003, 'under challenge');
-  t.equal(achievements.filter((a) => a.underChallenge && a.status === 'withdrawn').length, 0, 'a withdrawn record is not also challenged');
+  t.equal(
+    achievements.filter((a) => a.underChallenge && a.status === 'withdrawn').length,
+    0,
+    'a withdrawn record is not also challenged',
+  );
   near(t, share(achievements.filter((a) => a.grade !== undefined).length, n), 0.35, 0.03, 'graded');
 
   // Every unlinked learner gets 3 to 25 credits; linked learners few or none.
@@ -225,7 +293,10 @@ t.test('achievement proportions are roughly as specified', async (t) => {
   t.same(outside.map((l) => l.uln).slice(0, 3), [], 'every unlinked learner has 3 to 25 credits');
   const linked = sample.filter((l) => l.linkedTo !== undefined);
   t.ok(linked.length > 20, `${linked.length} linked learners in the sample`);
-  t.ok(linked.every((l) => (byUln.get(l.uln)?.length ?? 0) <= 2), 'linked learners have at most 2 credits');
+  t.ok(
+    linked.every((l) => (byUln.get(l.uln)?.length ?? 0) <= 2),
+    'linked learners have at most 2 credits',
+  );
   t.ok(share(linked.filter((l) => !byUln.has(l.uln)).length, linked.length) > 0.4, 'most linked learners have none');
 
   // Award dates spread over the last eight years, so validity periods matter.
@@ -269,7 +340,10 @@ t.test('the target-qualification design: complete sets, part-way learners, stray
     if (best <= 1) unrelated++;
   }
   const n = withCredits.length;
-  t.ok(share(completeMandatory, n) > 0.1, `${completeMandatory} of ${n} hold every mandatory unit (3 or more) of some qualification`);
+  t.ok(
+    share(completeMandatory, n) > 0.1,
+    `${completeMandatory} of ${n} hold every mandatory unit (3 or more) of some qualification`,
+  );
   t.ok(share(completeMandatory, n) < 0.6, 'but not most learners');
   t.ok(share(clustered, n) > 0.75, `${clustered} of ${n} have two or more units of one qualification`);
   t.ok(unrelated > 0, `${unrelated} learners hold only unrelated units`);
@@ -285,14 +359,23 @@ t.test('aos, perLearner and reference date options', async (t) => {
   const exact = generateAchievements({ seed: 5, learners: few, catalogue, perLearner: { min: 5, max: 5 } });
   const counts = new Map<string, number>();
   for (const a of exact) counts.set(a.uln, (counts.get(a.uln) ?? 0) + 1);
-  t.ok(few.filter((l) => !l.linkedTo).every((l) => counts.get(l.uln) === 5), 'perLearner 5..5 gives exactly 5 each');
+  t.ok(
+    few.filter((l) => !l.linkedTo).every((l) => counts.get(l.uln) === 5),
+    'perLearner 5..5 gives exactly 5 each',
+  );
 
   const earlier = '2020-06-30';
   const old = generateAchievements({ seed: 5, learners: few, catalogue, referenceDate: earlier });
   const learnerByUln = new Map(few.map((l) => [l.uln, l]));
   t.ok(old.length > 0);
-  t.ok(old.every((a) => a.awardDate <= earlier), 'nothing after the reference date');
-  t.ok(old.every((a) => a.awardDate >= birthday(learnerByUln.get(a.uln)!.dateOfBirth, 14)), 'nothing before the 14th birthday');
+  t.ok(
+    old.every((a) => a.awardDate <= earlier),
+    'nothing after the reference date',
+  );
+  t.ok(
+    old.every((a) => a.awardDate >= birthday(learnerByUln.get(a.uln)!.dateOfBirth, 14)),
+    'nothing before the 14th birthday',
+  );
   const underFourteen = new Set(few.filter((l) => ageOn(l.dateOfBirth, earlier) < 14).map((l) => l.uln));
   t.ok(underFourteen.size > 20, `${underFourteen.size} learners were under 14 on ${earlier}`);
   t.equal(old.filter((a) => underFourteen.has(a.uln)).length, 0, 'learners under 14 on the reference date get nothing');
@@ -315,7 +398,10 @@ t.test('bad options are clear errors', async (t) => {
   t.throws(() => generateLearners({ seed: 1, count: 1.5 }), RangeError);
   t.throws(() => generateLearners({ seed: 1, count: 1, referenceDate: '2026-02-30' }), RangeError);
   const few = sample.slice(0, 5);
-  t.throws(() => generateAchievements({ seed: 1, learners: few, catalogue, perLearner: { min: 5, max: 4 } }), RangeError);
+  t.throws(
+    () => generateAchievements({ seed: 1, learners: few, catalogue, perLearner: { min: 5, max: 4 } }),
+    RangeError,
+  );
   t.throws(() => generateAchievements({ seed: 1, learners: few, catalogue, aos: ['2000000'] }), RangeError);
   t.throws(() => generateAchievements({ seed: 1, learners: few, catalogue, aos: [] }), RangeError);
   t.throws(() => generateAchievements({ seed: 1, learners: few, catalogue, referenceDate: 'soon' }), RangeError);
@@ -323,5 +409,9 @@ t.test('bad options are clear errors', async (t) => {
     () => generateAchievements({ seed: 1, learners: [{ ...few[0], dateOfBirth: 'unknown' }], catalogue }),
     RangeError,
   );
-  t.throws(() => generateAchievements({ seed: 1, learners: few, catalogue: { units: [], qualifications: [], equivalences: [] } }), RangeError);
+  t.throws(
+    () =>
+      generateAchievements({ seed: 1, learners: few, catalogue: { units: [], qualifications: [], equivalences: [] } }),
+    RangeError,
+  );
 });

@@ -5,14 +5,28 @@ import { loggerOptions, PERSONAL_FIELDS } from '../../src/platform/logging.js';
 
 function capture() {
   const lines: string[] = [];
-  const stream = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
   return { lines, stream };
 }
 
 t.test('personal details are censored wherever they sit', async (t) => {
   const { lines, stream } = capture();
   const log = pino(loggerOptions('info'), stream);
-  const person = { givenName: 'Ada', familyName: 'Lovelace', previousFamilyName: 'Byron', dateOfBirth: '1815-12-10', gender: 'F', postcode: 'W1 1AA', email: 'ada@example.org', uln: '9276308686' };
+  const person = {
+    givenName: 'Ada',
+    familyName: 'Lovelace',
+    previousFamilyName: 'Byron',
+    dateOfBirth: '1815-12-10',
+    gender: 'F',
+    postcode: 'W1 1AA',
+    email: 'ada@example.org',
+    uln: '9276308686',
+  };
   log.info(person, 'top level');
   log.info({ learner: person }, 'one down');
   log.info({ batch: { row: person } }, 'two down');
@@ -37,7 +51,10 @@ t.test('request URLs are logged without their query string', async (t) => {
 t.test('record-link tokens are not logged', async (t) => {
   const { lines, stream } = capture();
   const log = pino(loggerOptions('info'), stream);
-  log.info({ req: { method: 'GET', url: '/record-links/eyJhbGciOiJFUzI1NiJ9.payload.sig?format=pdf', id: 'r2' } }, 'incoming');
+  log.info(
+    { req: { method: 'GET', url: '/record-links/eyJhbGciOiJFUzI1NiJ9.payload.sig?format=pdf', id: 'r2' } },
+    'incoming',
+  );
   const all = lines.join('');
   t.notMatch(all, 'eyJhbGciOiJFUzI1NiJ9');
   t.match(all, '"url":"/record-links/[token]"');

@@ -36,8 +36,17 @@ function group(id: string, units: string[], rule: Partial<RuleGroup> = {}): Rule
 
 function qualification(groups: RuleGroup[], more: Partial<Qualification> = {}): Qualification {
   return {
-    qan: '600/0002/3', title: 'Example Award', level: '2', aoUkprn: '10000001', operationalStart: '2015-01-01',
-    totalCredits: 1, groups, barred: [], equivalences: [], exemptions: [], ...more,
+    qan: '600/0002/3',
+    title: 'Example Award',
+    level: '2',
+    aoUkprn: '10000001',
+    operationalStart: '2015-01-01',
+    totalCredits: 1,
+    groups,
+    barred: [],
+    equivalences: [],
+    exemptions: [],
+    ...more,
   };
 }
 
@@ -47,7 +56,12 @@ function held(urn: string, more: Partial<LearnerCredit> = {}): LearnerCredit {
   return { id: `h${++ids}`, urn, credit: u.credit, level: u.level, awardDate: '2023-03-01', status: 'active', ...more };
 }
 
-function route(q: Qualification, available: string[], credits: LearnerCredit[] = [], more: Partial<RouteInput> = {}): RouteResult {
+function route(
+  q: Qualification,
+  available: string[],
+  credits: LearnerCredit[] = [],
+  more: Partial<RouteInput> = {},
+): RouteResult {
   return optimiseRoute({ qualification: q, units: catalogue, credits, date: '2024-06-15', available, ...more });
 }
 
@@ -68,7 +82,12 @@ t.test('two small units beat one big one when they cost less', async (t) => {
 t.test('at equal credit the route with fewer units wins, then the smaller URNs', async (t) => {
   // Group A needs 6: D6 or E6 alone (6 credits, 1 unit) or B3 + C3 (6 credits, 2 units).
   // Fewer units wins, and between D6 and E6 the smaller URN.
-  const r = route(qualification([group('A', [B3, C3, D6, E6], { minCredits: 6 })], { totalCredits: 6 }), [E6, C3, D6, B3]);
+  const r = route(qualification([group('A', [B3, C3, D6, E6], { minCredits: 6 })], { totalCredits: 6 }), [
+    E6,
+    C3,
+    D6,
+    B3,
+  ]);
   t.same(urns(r), [D6]);
 });
 
@@ -77,7 +96,8 @@ t.test('a barred partner of a unit the learner relies on is useless', async (t) 
   // F5 could only count by pushing G4 out and breaking group B. Group A needs 5: the cheapest
   // unit that fits, F5, is useless, and the next best, N6, is the route.
   const q = qualification([group('A', [F5, N6], { minCredits: 5 }), group('B', [G4], { minCredits: 4 })], {
-    totalCredits: 9, barred: [[F5, G4]],
+    totalCredits: 9,
+    barred: [[F5, G4]],
   });
   const r = route(q, [F5, N6], [held(G4)]);
   t.same(urns(r), [N6]);
@@ -88,7 +108,10 @@ t.test('a level minimum can make the route longer', async (t) => {
   // The qualification needs 6 credits, 4 of them at level 3 or above. D6 alone gives 6 credits
   // but none at level 3; L3 (4 credits at level 3) + H2 gives 6 with 4 at level 3. Both cost
   // 6 credits; only the second meets the level rule.
-  const q = qualification([group('A', [D6, L3, H2])], { totalCredits: 6, minCreditsAtLevel: { level: '3', credits: 4 } });
+  const q = qualification([group('A', [D6, L3, H2])], {
+    totalCredits: 6,
+    minCreditsAtLevel: { level: '3', credits: 4 },
+  });
   const r = route(q, [D6, L3, H2]);
   t.same(urns(r), [H2, L3]);
   t.same(r.reachable && r.evaluation.creditsAtLevel, { level: '3', counted: 4, required: 4 });
@@ -105,7 +128,9 @@ t.test('a mandatory group takes its missing unit even when cheaper units exist',
 t.test('a unit listed in two groups goes where it is needed', async (t) => {
   // G4 sits in groups A and B; A needs 4 and B needs 3; the learner holds B3 (group B only).
   // G4 must count in A, and the report says so.
-  const q = qualification([group('A', [G4, A8], { minCredits: 4 }), group('B', [B3, G4], { minCredits: 3 })], { totalCredits: 7 });
+  const q = qualification([group('A', [G4, A8], { minCredits: 4 }), group('B', [B3, G4], { minCredits: 3 })], {
+    totalCredits: 7,
+  });
   const r = route(q, [G4, A8], [held(B3)]);
   t.same(urns(r), [G4]);
   t.same(r.reachable && r.groupsFilled, [{ group: 'A', units: [G4] }]);
@@ -131,7 +156,10 @@ t.test('an expired credit must be taken again; a withdrawn one too', async (t) =
 t.test('an equivalent unit can fill a mandatory place', async (t) => {
   // Mandatory group M needs A8, which is not available; K1 counts as A8 (an equivalence of the
   // qualification). K1 fills the place, and brings its own single credit to the total of 1.
-  const q = qualification([group('M', [A8], { mandatory: true })], { totalCredits: 1, equivalences: [{ from: K1, to: A8 }] });
+  const q = qualification([group('M', [A8], { mandatory: true })], {
+    totalCredits: 1,
+    equivalences: [{ from: K1, to: A8 }],
+  });
   const r = route(q, [K1]);
   t.same(urns(r), [K1]);
   t.same(r.reachable && r.evaluation.allocation.map((a) => [a.urn, a.countsAs]), [[K1, A8]]);
@@ -163,7 +191,10 @@ t.test('nothing usable available: not reachable, and why', async (t) => {
   if (r.reachable) return;
   t.equal(r.reason, 'no-units-available');
   t.match(r.message, /no available unit can count/);
-  t.same(r.missing.map((m) => m.rule), ['group-min-credits', 'total-credits']);
+  t.same(
+    r.missing.map((m) => m.rule),
+    ['group-min-credits', 'total-credits'],
+  );
   t.same(r.skipped, [
     { urn: OUT, reason: 'not-in-qualification' },
     { urn: B3, reason: 'already-held' },
@@ -196,17 +227,29 @@ t.test('the total, the level rule and a unit maximum can each rule a route out',
   // Total: 9 needed, 3 + 2 available. Level: 4 at level 3 needed, only level 2 units.
   // Unit maximum: group A counts 1 unit and needs 8, but units are 3 and 6.
   const total = route(qualification([group('A', [B3, H2])], { totalCredits: 9 }), [B3, H2]);
-  const level = route(qualification([group('A', [B3, H2])], { totalCredits: 5, minCreditsAtLevel: { level: '3', credits: 4 } }), [B3, H2]);
-  const most = route(qualification([group('A', [B3, D6], { minCredits: 8, maxUnits: 1 })], { totalCredits: 8 }), [B3, D6]);
+  const level = route(
+    qualification([group('A', [B3, H2])], { totalCredits: 5, minCreditsAtLevel: { level: '3', credits: 4 } }),
+    [B3, H2],
+  );
+  const most = route(qualification([group('A', [B3, D6], { minCredits: 8, maxUnits: 1 })], { totalCredits: 8 }), [
+    B3,
+    D6,
+  ]);
   t.match(!total.reachable && total.message, /needs 9 credits; the units held and available can count at most 5/);
-  t.match(!level.reachable && level.message, /needs 4 credits at level 3 or above; the units held and available can count at most 0/);
+  t.match(
+    !level.reachable && level.message,
+    /needs 4 credits at level 3 or above; the units held and available can count at most 0/,
+  );
   t.match(!most.reachable && most.message, /group A cannot reach 8 credits within 1 units/);
 });
 
 t.test('an exemption counts towards its group', async (t) => {
   // Group A needs 6; the learner's outside achievement "First aid" counts for 3 there, so B3
   // is enough.
-  const q = qualification([group('A', [B3, D6], { minCredits: 6 })], { totalCredits: 6, exemptions: [{ name: 'First aid', group: 'A', credits: 3 }] });
+  const q = qualification([group('A', [B3, D6], { minCredits: 6 })], {
+    totalCredits: 6,
+    exemptions: [{ name: 'First aid', group: 'A', credits: 3 }],
+  });
   const r = route(q, [B3, D6], [], { exemptions: ['First aid'] });
   t.same(urns(r), [B3]);
 });

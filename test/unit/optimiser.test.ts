@@ -36,11 +36,22 @@ function lexCompare(a: readonly string[], b: readonly string[]): number {
 function withPlanned(input: RouteInput, planned: readonly Unit[]): Evaluation {
   const credits: LearnerCredit[] = [
     ...input.credits,
-    ...planned.map((u, i) => ({ id: `oracle-${i}`, urn: u.urn, credit: u.credit, level: u.level, awardDate: input.date, status: 'active' as const })),
+    ...planned.map((u, i) => ({
+      id: `oracle-${i}`,
+      urn: u.urn,
+      credit: u.credit,
+      level: u.level,
+      awardDate: input.date,
+      status: 'active' as const,
+    })),
   ];
   return evaluate({
-    qualification: input.qualification, units: input.units, credits, exemptions: input.exemptions,
-    globalEquivalences: input.globalEquivalences, date: input.date,
+    qualification: input.qualification,
+    units: input.units,
+    credits,
+    exemptions: input.exemptions,
+    globalEquivalences: input.globalEquivalences,
+    date: input.date,
   });
 }
 
@@ -78,17 +89,30 @@ function oracle(input: RouteInput): OracleAnswer {
 // Random small cases
 // ----------------------------------------------------------------------------------------
 
-const POOL = ['K/201/0001', 'L/202/0002', 'M/203/0003', 'N/204/0004', 'P/205/0005', 'R/206/0006', 'S/207/0007', 'T/208/0008'];
+const POOL = [
+  'K/201/0001',
+  'L/202/0002',
+  'M/203/0003',
+  'N/204/0004',
+  'P/205/0005',
+  'R/206/0006',
+  'S/207/0007',
+  'T/208/0008',
+];
 const OUTSIDE = 'W/209/0009'; // in the catalogue, in no group
 const UNKNOWN = 'Z/210/0010'; // not in the catalogue
 const DATE_CHOICES = ['2024-06-15', '2025-03-01'];
 
 const opt = <T>(arb: fc.Arbitrary<T>, chance: number) =>
-  fc.oneof({ arbitrary: fc.constant(undefined), weight: Math.round(100 * (1 - chance)) }, { arbitrary: arb, weight: Math.round(100 * chance) });
+  fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: Math.round(100 * (1 - chance)) },
+    { arbitrary: arb, weight: Math.round(100 * chance) },
+  );
 
 const catalogueArb = fc.tuple(
   ...[...POOL, OUTSIDE].map((urn, i) =>
-    fc.record({ credit: fc.integer({ min: 1, max: 6 }), level: fc.constantFrom<Level>('1', '2', '2', '3') })
+    fc
+      .record({ credit: fc.integer({ min: 1, max: 6 }), level: fc.constantFrom<Level>('1', '2', '2', '3') })
       .map((r): Unit => ({ urn, title: `Unit ${i + 1}`, ...r })),
   ),
 );
@@ -112,14 +136,31 @@ const qualificationArb = fc
   .record({
     groups: fc.array(groupArb, { minLength: 1, maxLength: 3 }),
     totalCredits: fc.integer({ min: 1, max: 11 }),
-    minCreditsAtLevel: opt(fc.record({ level: fc.constantFrom<Level>('2', '3'), credits: fc.integer({ min: 1, max: 8 }) }), 0.3),
+    minCreditsAtLevel: opt(
+      fc.record({ level: fc.constantFrom<Level>('2', '3'), credits: fc.integer({ min: 1, max: 8 }) }),
+      0.3,
+    ),
     barred: fc.array(fc.subarray([...POOL, OUTSIDE], { minLength: 2, maxLength: 3 }), { maxLength: 2 }),
-    equivalences: fc.array(fc.record({ from: fc.constantFrom(...POOL, OUTSIDE, UNKNOWN), to: fc.constantFrom(...POOL) }), { maxLength: 2 }),
-    exemptions: fc.array(fc.record({ name: fc.constantFrom('Prior', 'Overseas'), group: fc.constantFrom('G0', 'G1', 'G7'), credits: fc.integer({ min: 1, max: 4 }) }), { maxLength: 1 }),
+    equivalences: fc.array(
+      fc.record({ from: fc.constantFrom(...POOL, OUTSIDE, UNKNOWN), to: fc.constantFrom(...POOL) }),
+      { maxLength: 2 },
+    ),
+    exemptions: fc.array(
+      fc.record({
+        name: fc.constantFrom('Prior', 'Overseas'),
+        group: fc.constantFrom('G0', 'G1', 'G7'),
+        credits: fc.integer({ min: 1, max: 4 }),
+      }),
+      { maxLength: 1 },
+    ),
     validityYears: opt(fc.constantFrom(0, 1, 2, 2, 3, 3), 0.3),
   })
   .map((r): Qualification => ({
-    qan: '601/0000/1', title: 'Random Certificate', level: '2', aoUkprn: '10000001', operationalStart: '2010-01-01',
+    qan: '601/0000/1',
+    title: 'Random Certificate',
+    level: '2',
+    aoUkprn: '10000001',
+    operationalStart: '2010-01-01',
     ...r,
     groups: r.groups.map((g, i) => ({ id: `G${i}`, title: `Group ${i}`, ...g })),
   }));
@@ -144,14 +185,23 @@ const caseArb = fc
     qualification: qualificationArb,
     credits: creditsArb,
     exemptions: fc.subarray(['Prior', 'Overseas']),
-    globalEquivalences: fc.array(fc.record({ from: fc.constantFrom(...POOL), to: fc.constantFrom(...POOL) }), { maxLength: 1 }),
+    globalEquivalences: fc.array(fc.record({ from: fc.constantFrom(...POOL), to: fc.constantFrom(...POOL) }), {
+      maxLength: 1,
+    }),
     date: fc.constantFrom(...DATE_CHOICES),
     // Each of the 10 URNs is available with the case's own probability (mostly high).
-    density: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 70, max: 100 }), fc.integer({ min: 70, max: 100 })),
+    density: fc.oneof(
+      fc.integer({ min: 0, max: 100 }),
+      fc.integer({ min: 70, max: 100 }),
+      fc.integer({ min: 70, max: 100 }),
+    ),
     draws: fc.array(fc.integer({ min: 0, max: 99 }), { minLength: 10, maxLength: 10 }),
     repeat: fc.boolean(),
   })
-  .map(({ density, draws, ...r }) => ({ ...r, available: [...POOL, OUTSIDE, UNKNOWN].filter((_, i) => draws[i] < density) }))
+  .map(({ density, draws, ...r }) => ({
+    ...r,
+    available: [...POOL, OUTSIDE, UNKNOWN].filter((_, i) => draws[i] < density),
+  }))
   .map((r): RouteInput => ({
     qualification: r.qualification,
     units: new Map(r.units.map((u) => [u.urn, u])),
@@ -160,7 +210,10 @@ const caseArb = fc
     date: r.date,
     credits: r.credits.map((c, i) => ({
       id: i === 0 ? 'planned:K/201/0001' : `c${i}`, // one id looks like a planned one, on purpose
-      urn: c.urn, credit: c.credit, level: c.level, status: c.status,
+      urn: c.urn,
+      credit: c.credit,
+      level: c.level,
+      status: c.status,
       awardDate: `${Number(r.date.slice(0, 4)) - c.yearsAgo}-${c.yearsAgo === 0 ? '01-20' : '06-15'}`,
     })),
     // Sometimes an available URN is listed twice.
@@ -182,7 +235,8 @@ function problemsWith(input: RouteInput, res: RouteResult): string[] {
   if ([...urns].sort().join() !== urns.join()) out.push('add is not sorted by URN');
   if (new Set(urns).size !== urns.length) out.push('a unit is added twice');
   for (const u of urns) if (!input.available.includes(u)) out.push(`${u} is not available`);
-  if (res.extraCredits !== res.add.reduce((s, u) => s + u.credit, 0)) out.push('extraCredits is not the sum of the units');
+  if (res.extraCredits !== res.add.reduce((s, u) => s + u.credit, 0))
+    out.push('extraCredits is not the sum of the units');
   if (res.extraUnits !== res.add.length) out.push('extraUnits is not the number of units');
   if (!res.evaluation.achieved) out.push('the evaluation returned does not say achieved');
   if (!withPlanned(input, res.add).achieved) out.push('an independent evaluation does not say achieved');
@@ -194,8 +248,20 @@ function problemsWith(input: RouteInput, res: RouteResult): string[] {
 
 t.test(`the optimiser agrees with the brute-force oracle (seed ${SEED}, ${RUNS} runs)`, async (t) => {
   const seen = {
-    reachable: 0, unreachable: 0, alreadyAchieved: 0, noUnits: 0, twoGroups: 0, barredBites: 0, capped: 0,
-    mandatory: 0, viaEquivalence: 0, levelRule: 0, expired: 0, emptyLearner: 0, ties: 0, heldAvailable: 0,
+    reachable: 0,
+    unreachable: 0,
+    alreadyAchieved: 0,
+    noUnits: 0,
+    twoGroups: 0,
+    barredBites: 0,
+    capped: 0,
+    mandatory: 0,
+    viaEquivalence: 0,
+    levelRule: 0,
+    expired: 0,
+    emptyLearner: 0,
+    ties: 0,
+    heldAvailable: 0,
   };
   let evaluated = 0;
   let mostNodes = 0;
@@ -225,7 +291,8 @@ t.test(`the optimiser agrees with the brute-force oracle (seed ${SEED}, ${RUNS} 
       if (res.skipped.some((s) => s.reason === 'already-held')) seen.heldAvailable++;
       const years = q.validityYears;
       const cutoff = years === undefined ? null : `${Number(input.date.slice(0, 4)) - years}${input.date.slice(4)}`;
-      if (cutoff !== null && input.credits.some((c) => c.status !== 'withdrawn' && c.awardDate <= cutoff)) seen.expired++;
+      if (cutoff !== null && input.credits.some((c) => c.status !== 'withdrawn' && c.awardDate <= cutoff))
+        seen.expired++;
       if (!res.reachable) {
         seen.unreachable++;
         if (res.reason === 'no-units-available') seen.noUnits++;
@@ -238,12 +305,25 @@ t.test(`the optimiser agrees with the brute-force oracle (seed ${SEED}, ${RUNS} 
       }
       if (truth.ties > 1) seen.ties++;
       if (res.groupsFilled.length >= 2) seen.twoGroups++;
-      const planned = res.evaluation.allocation.filter((a) => a.creditId.startsWith('planned:') && a.creditId !== 'planned:K/201/0001');
+      const planned = res.evaluation.allocation.filter(
+        (a) => a.creditId.startsWith('planned:') && a.creditId !== 'planned:K/201/0001',
+      );
       if (planned.some((a) => a.countsAs !== a.urn)) seen.viaEquivalence++;
       if (q.groups.some((g) => g.mandatory && planned.some((a) => a.group === g.id))) seen.mandatory++;
-      if (q.groups.some((g) => g.maxCredits !== undefined && g.units.some((u) => input.available.includes(u)))) seen.capped++;
+      if (q.groups.some((g) => g.maxCredits !== undefined && g.units.some((u) => input.available.includes(u))))
+        seen.capped++;
       if (q.minCreditsAtLevel) seen.levelRule++;
-      if (q.barred.some((set) => set.some((u) => input.available.includes(u)) && set.some((u) => input.credits.some((c) => c.urn === u) || input.available.includes(u) && set.filter((x) => input.available.includes(x)).length > 1))) {
+      if (
+        q.barred.some(
+          (set) =>
+            set.some((u) => input.available.includes(u)) &&
+            set.some(
+              (u) =>
+                input.credits.some((c) => c.urn === u) ||
+                (input.available.includes(u) && set.filter((x) => input.available.includes(x)).length > 1),
+            ),
+        )
+      ) {
         seen.barredBites++;
       }
     }),
@@ -323,10 +403,14 @@ t.test('minSumAtLeast agrees with enumeration', async (t) => {
   };
   let runs = 0;
   fc.assert(
-    fc.property(fc.array(fc.integer({ min: 1, max: 70 }), { maxLength: 9 }), fc.integer({ min: -3, max: 200 }), (values, target) => {
-      runs++;
-      return minSumAtLeast(values, target) === brute(values, target);
-    }),
+    fc.property(
+      fc.array(fc.integer({ min: 1, max: 70 }), { maxLength: 9 }),
+      fc.integer({ min: -3, max: 200 }),
+      (values, target) => {
+        runs++;
+        return minSumAtLeast(values, target) === brute(values, target);
+      },
+    ),
     { numRuns: 1000, seed: SEED + 3 },
   );
   t.equal(runs, 1000);
@@ -350,22 +434,47 @@ const tieCaseArb = fc
     held: fc.subarray(POOL, { maxLength: 2 }),
   })
   .map((r): RouteInput => {
-    const units = POOL.map((urn, i): Unit => ({ urn, title: `Unit ${i + 1}`, credit: r.credits[i], level: r.high[i] ? '3' : '2' }));
+    const units = POOL.map((urn, i): Unit => ({
+      urn,
+      title: `Unit ${i + 1}`,
+      credit: r.credits[i],
+      level: r.high[i] ? '3' : '2',
+    }));
     const a = POOL.slice(0, r.split);
     const b = POOL.slice(r.split);
     return {
       qualification: {
-        qan: '601/0000/2', title: 'Tie Certificate', level: '2', aoUkprn: '10000001', operationalStart: '2010-01-01',
+        qan: '601/0000/2',
+        title: 'Tie Certificate',
+        level: '2',
+        aoUkprn: '10000001',
+        operationalStart: '2010-01-01',
         groups: [
-          { id: 'A', title: 'Group A', mandatory: false, units: r.shared ? [...a, b[0]] : a, minCredits: r.minA || undefined, maxUnits: r.maxUnits },
+          {
+            id: 'A',
+            title: 'Group A',
+            mandatory: false,
+            units: r.shared ? [...a, b[0]] : a,
+            minCredits: r.minA || undefined,
+            maxUnits: r.maxUnits,
+          },
           { id: 'B', title: 'Group B', mandatory: false, units: b, maxCredits: r.cap },
         ],
         totalCredits: r.total,
         minCreditsAtLevel: r.level === undefined ? undefined : { level: '3', credits: r.level },
-        barred: [], equivalences: [], exemptions: [],
+        barred: [],
+        equivalences: [],
+        exemptions: [],
       },
       units: new Map(units.map((u) => [u.urn, u])),
-      credits: r.held.map((urn, i) => ({ id: `t${i}`, urn, credit: 1, level: '2', awardDate: '2023-01-01', status: 'active' })),
+      credits: r.held.map((urn, i) => ({
+        id: `t${i}`,
+        urn,
+        credit: 1,
+        level: '2',
+        awardDate: '2023-01-01',
+        status: 'active',
+      })),
       date: '2024-06-15',
       available: POOL,
     };
@@ -381,8 +490,12 @@ t.test(`ties on credit are broken by units, then URNs, as the oracle does (seed 
       if (res.reachable !== (truth.route !== null)) throw new Error('reachability differs');
       if (truth.ties > 1) ties++;
       if (!res.reachable || !truth.route) return;
-      const want = truth.route.map((u) => u.urn).sort().join();
-      if (res.add.map((u) => u.urn).join() !== want) throw new Error(`optimiser ${res.add.map((u) => u.urn)}, oracle ${want}`);
+      const want = truth.route
+        .map((u) => u.urn)
+        .sort()
+        .join();
+      if (res.add.map((u) => u.urn).join() !== want)
+        throw new Error(`optimiser ${res.add.map((u) => u.urn)}, oracle ${want}`);
     }),
     { numRuns: 1000, seed: SEED + 4 },
   );
@@ -402,7 +515,11 @@ t.test('generated catalogue and learners: every route is proven, with few nodes'
   for (const a of records) {
     const list = creditsOf.get(a.uln) ?? [];
     list.push({
-      id: `${a.aoUkprn}:${a.recordId}`, urn: a.urn, credit: a.credit, level: a.level, awardDate: a.awardDate,
+      id: `${a.aoUkprn}:${a.recordId}`,
+      urn: a.urn,
+      credit: a.credit,
+      level: a.level,
+      awardDate: a.awardDate,
       status: a.status === 'withdrawn' ? 'withdrawn' : a.underChallenge ? 'challenged' : 'active',
     });
     creditsOf.set(a.uln, list);
@@ -410,7 +527,9 @@ t.test('generated catalogue and learners: every route is proven, with few nodes'
   // The largest qualifications; each learner may take most of their units (not always every
   // mandatory one) and some unrelated ones.
   const size = (q: Qualification) => q.groups.reduce((s, g) => s + g.units.length, 0);
-  const quals = [...catalogue.qualifications].sort((a, b) => size(b) - size(a) || (a.qan < b.qan ? -1 : 1)).slice(0, 12);
+  const quals = [...catalogue.qualifications]
+    .sort((a, b) => size(b) - size(a) || (a.qan < b.qan ? -1 : 1))
+    .slice(0, 12);
   const rnd = prng(5);
   const counts = { runs: 0, reachable: 0, achieved: 0, mostNodes: 0, mostWork: 0, mostEvaluations: 0 };
   for (const learner of learners.slice(0, 20)) {
@@ -418,7 +537,14 @@ t.test('generated catalogue and learners: every route is proven, with few nodes'
     for (const q of quals) {
       const own = [...new Set(q.groups.flatMap((g) => g.units))];
       const available = [...own.filter(() => rnd() < 0.9), ...catalogue.units.slice(0, 50).map((u) => u.urn)];
-      const res = optimiseRoute({ qualification: q, units, credits, globalEquivalences: catalogue.equivalences, date: '2026-11-01', available });
+      const res = optimiseRoute({
+        qualification: q,
+        units,
+        credits,
+        globalEquivalences: catalogue.equivalences,
+        date: '2026-11-01',
+        available,
+      });
       counts.runs++;
       counts.mostNodes = Math.max(counts.mostNodes, res.stats.nodes);
       counts.mostWork = Math.max(counts.mostWork, res.stats.nodes + res.stats.evaluatorNodes);
@@ -457,16 +583,27 @@ function prng(seed: number) {
 function bigCase(seed: number, shared: number, held: number): RouteInput {
   const rnd = prng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
-  const urn = (i: number) => `${String.fromCharCode(65 + (i % 26))}/${String(100 + (i % 500)).padStart(3, '0')}/${String(i).padStart(4, '0')}`;
+  const urn = (i: number) =>
+    `${String.fromCharCode(65 + (i % 26))}/${String(100 + (i % 500)).padStart(3, '0')}/${String(i).padStart(4, '0')}`;
   const units: Unit[] = [];
   for (let i = 0; i < 600; i++) {
-    units.push({ urn: urn(i), title: `Unit ${i}`, level: pick<Level>(['1', '2', '2', '3', '3', '4']), credit: pick([1, 2, 3, 3, 4, 5, 6, 8, 10, 12]) });
+    units.push({
+      urn: urn(i),
+      title: `Unit ${i}`,
+      level: pick<Level>(['1', '2', '2', '3', '3', '4']),
+      credit: pick([1, 2, 3, 3, 4, 5, 6, 8, 10, 12]),
+    });
   }
   const groups: RuleGroup[] = [];
   let next = 0;
   for (let g = 0; g < 8; g++) {
     const size = g === 0 ? 6 : 40 + Math.floor(rnd() * 21);
-    const group: RuleGroup = { id: String.fromCharCode(65 + g), title: `Group ${g}`, mandatory: g === 0, units: units.slice(next, next + size).map((u) => u.urn) };
+    const group: RuleGroup = {
+      id: String.fromCharCode(65 + g),
+      title: `Group ${g}`,
+      mandatory: g === 0,
+      units: units.slice(next, next + size).map((u) => u.urn),
+    };
     next += size;
     if (g > 0) {
       group.minCredits = 4 + Math.floor(rnd() * 12);
@@ -484,7 +621,11 @@ function bigCase(seed: number, shared: number, held: number): RouteInput {
     }
   }
   const qualification: Qualification = {
-    qan: '600/1234/5', title: 'Big Diploma', level: '3', aoUkprn: '10000001', operationalStart: '2010-01-01',
+    qan: '600/1234/5',
+    title: 'Big Diploma',
+    level: '3',
+    aoUkprn: '10000001',
+    operationalStart: '2010-01-01',
     totalCredits: 70 + Math.floor(rnd() * 50),
     minCreditsAtLevel: rnd() < 0.6 ? { level: '3', credits: 20 + Math.floor(rnd() * 25) } : undefined,
     groups,
@@ -501,20 +642,33 @@ function bigCase(seed: number, shared: number, held: number): RouteInput {
     taken.add(u);
     const unit = units.find((x) => x.urn === u)!;
     credits.push({
-      id: `r${credits.length}`, urn: u, credit: unit.credit, level: unit.level,
-      status: rnd() < 0.05 ? 'withdrawn' : 'active', awardDate: `20${12 + Math.floor(rnd() * 12)}-05-15`,
+      id: `r${credits.length}`,
+      urn: u,
+      credit: unit.credit,
+      level: unit.level,
+      status: rnd() < 0.05 ? 'withdrawn' : 'active',
+      awardDate: `20${12 + Math.floor(rnd() * 12)}-05-15`,
     });
   }
   const mandatory = new Set(groups[0].units);
   return {
-    qualification, units: new Map(units.map((u) => [u.urn, u])), credits, exemptions: rnd() < 0.5 ? ['First aid'] : [],
-    date: '2024-06-01', available: units.filter((u) => mandatory.has(u.urn) || rnd() < 0.9).map((u) => u.urn),
+    qualification,
+    units: new Map(units.map((u) => [u.urn, u])),
+    credits,
+    exemptions: rnd() < 0.5 ? ['First aid'] : [],
+    date: '2024-06-01',
+    available: units.filter((u) => mandatory.has(u.urn) || rnd() < 0.9).map((u) => u.urn),
   };
 }
 
 t.test('8 groups of up to 60 units, up to 80 credits, ~500 available: exhaustive, bounded', async (t) => {
   const seen = { runs: 0, reachable: 0, mostNodes: 0, mostWork: 0, mostEvaluations: 0 };
-  for (const [shared, held] of [[0, 0], [2, 20], [5, 40], [5, 80]]) {
+  for (const [shared, held] of [
+    [0, 0],
+    [2, 20],
+    [5, 40],
+    [5, 80],
+  ]) {
     for (let seed = 1; seed <= 8; seed++) {
       const input = bigCase(seed, shared, held);
       const res = optimiseRoute(input);

@@ -9,8 +9,14 @@ import { generateCatalogue } from '../../src/catalogue/generator.js';
 import { generateAchievements, generateLearners } from '../../src/learners/generator.js';
 import { optimiseRoute } from '../../src/pathways/optimiser.js';
 import {
-  compareCombined, countingUnits, plannedCredits, rankRoutes, RouteRanker,
-  type CombinedRoute, type RankedRoute, type RouteCandidate,
+  compareCombined,
+  countingUnits,
+  plannedCredits,
+  rankRoutes,
+  RouteRanker,
+  type CombinedRoute,
+  type RankedRoute,
+  type RouteCandidate,
 } from '../../src/pathways/ranking.js';
 import { RulesCache } from '../../src/pathways/rules-cache.js';
 import type { CandidateRules } from '../../src/pathways/repository.js';
@@ -20,11 +26,22 @@ const DATE = '2024-10-01';
 
 t.test('countingUnits: group units and every unit with an equivalence chain into them', async (t) => {
   const q = {
-    qan: '100/0001/1', groups: [{ id: 'A', title: 'A', mandatory: false, units: ['A/100/0001'] }],
+    qan: '100/0001/1',
+    groups: [{ id: 'A', title: 'A', mandatory: false, units: ['A/100/0001'] }],
     equivalences: [{ from: 'B/100/0002', to: 'A/100/0001' }],
   } as unknown as Qualification;
-  const set = countingUnits({ qualification: q, globalEquivalences: [{ from: 'C/100/0003', to: 'B/100/0002' }, { from: 'A/100/0001', to: 'D/100/0004' }] });
-  t.same([...set].sort(), ['A/100/0001', 'B/100/0002', 'C/100/0003'], 'chains lead in; an equivalence out of the group does not');
+  const set = countingUnits({
+    qualification: q,
+    globalEquivalences: [
+      { from: 'C/100/0003', to: 'B/100/0002' },
+      { from: 'A/100/0001', to: 'D/100/0004' },
+    ],
+  });
+  t.same(
+    [...set].sort(),
+    ['A/100/0001', 'B/100/0002', 'C/100/0003'],
+    'chains lead in; an equivalence out of the group does not',
+  );
 });
 
 t.test('settled: limit routes known and the next bound above the last of them', async (t) => {
@@ -32,8 +49,21 @@ t.test('settled: limit routes known and the next bound above the last of them', 
   const cand = (qan: string, credit: number): RouteCandidate => {
     const u = { ...unit, urn: `A/100/${qan.slice(4, 8)}`, credit };
     return {
-      qualification: { qan, title: qan, level: '2', aoUkprn: '10000001', operationalStart: '2010-01-01', totalCredits: credit, groups: [{ id: 'M', title: 'M', mandatory: true, units: [u.urn] }], barred: [], equivalences: [], exemptions: [] },
-      units: new Map([[u.urn, u]]), globalEquivalences: [], available: [u.urn],
+      qualification: {
+        qan,
+        title: qan,
+        level: '2',
+        aoUkprn: '10000001',
+        operationalStart: '2010-01-01',
+        totalCredits: credit,
+        groups: [{ id: 'M', title: 'M', mandatory: true, units: [u.urn] }],
+        barred: [],
+        equivalences: [],
+        exemptions: [],
+      },
+      units: new Map([[u.urn, u]]),
+      globalEquivalences: [],
+      available: [u.urn],
     };
   };
   const r = new RouteRanker({ credits: [], date: DATE });
@@ -51,17 +81,36 @@ t.test('settled: limit routes known and the next bound above the last of them', 
 });
 
 /** The combined routes as first written: every pair, both completions always run. */
-function plainCombined(routes: RankedRoute[], byQan: Map<string, RouteCandidate>, credits: LearnerCredit[], top: number): CombinedRoute[] {
+function plainCombined(
+  routes: RankedRoute[],
+  byQan: Map<string, RouteCandidate>,
+  credits: LearnerCredit[],
+  top: number,
+): CombinedRoute[] {
   const best = routes.filter((r) => !r.alreadyAchieved).slice(0, top);
   const out: CombinedRoute[] = [];
-  const completes = (c: RouteCandidate, add: Unit[]) => evaluate({ qualification: c.qualification, units: c.units, credits: [...credits, ...plannedCredits(add, DATE, 'combined')], globalEquivalences: c.globalEquivalences, date: DATE }).achieved;
+  const completes = (c: RouteCandidate, add: Unit[]) =>
+    evaluate({
+      qualification: c.qualification,
+      units: c.units,
+      credits: [...credits, ...plannedCredits(add, DATE, 'combined')],
+      globalEquivalences: c.globalEquivalences,
+      date: DATE,
+    }).achieved;
   for (let i = 0; i < best.length; i++) {
     for (let j = i + 1; j < best.length; j++) {
       const [a, b] = [best[i], best[j]];
       const options: Unit[][] = [[...a.unitsToTake, ...b.unitsToTake]];
-      for (const [first, second] of [[a, b], [b, a]]) {
+      for (const [first, second] of [
+        [a, b],
+        [b, a],
+      ]) {
         const c = byQan.get(second.qan)!;
-        const after = optimiseRoute({ ...c, credits: [...credits, ...plannedCredits(first.unitsToTake, DATE, 'first')], date: DATE });
+        const after = optimiseRoute({
+          ...c,
+          credits: [...credits, ...plannedCredits(first.unitsToTake, DATE, 'first')],
+          date: DATE,
+        });
         if (after.reachable) options.push([...first.unitsToTake, ...after.add]);
       }
       let chosen: Unit[] | null = null;
@@ -75,7 +124,15 @@ function plainCombined(routes: RankedRoute[], byQan: Map<string, RouteCandidate>
         cost = c;
       }
       if (chosen !== null && a.extraCredits + b.extraCredits - cost > 0) {
-        out.push({ qans: [a.qan, b.qan], unitsToTake: chosen, extraCredits: cost, extraUnits: chosen.length, separateCredits: a.extraCredits + b.extraCredits, saving: a.extraCredits + b.extraCredits - cost, shared: [] });
+        out.push({
+          qans: [a.qan, b.qan],
+          unitsToTake: chosen,
+          extraCredits: cost,
+          extraUnits: chosen.length,
+          separateCredits: a.extraCredits + b.extraCredits,
+          saving: a.extraCredits + b.extraCredits - cost,
+          shared: [],
+        });
       }
     }
   }
@@ -89,19 +146,38 @@ t.test('the combined-route shortcuts change no answer (generated catalogues)', a
     const catalogue = generateCatalogue({ seed, units: 300, qualifications: 150 });
     const units = new Map(catalogue.units.map((u) => [u.urn, u]));
     const learners = generateLearners({ seed, count: 12 });
-    const achievements = generateAchievements({ seed, learners, catalogue, referenceDate: DATE, perLearner: { min: 5, max: 30 } });
+    const achievements = generateAchievements({
+      seed,
+      learners,
+      catalogue,
+      referenceDate: DATE,
+      perLearner: { min: 5, max: 30 },
+    });
     for (const l of learners) {
       const mine = achievements.filter((a) => a.uln === l.uln);
       if (mine.length === 0) continue;
       learnersSeen++;
-      const credits: LearnerCredit[] = mine.map((a, i) => ({ id: `c${i}`, urn: a.urn, credit: a.credit, level: a.level, awardDate: a.awardDate, status: a.status === 'withdrawn' ? 'withdrawn' : 'active' }));
+      const credits: LearnerCredit[] = mine.map((a, i) => ({
+        id: `c${i}`,
+        urn: a.urn,
+        credit: a.credit,
+        level: a.level,
+        awardDate: a.awardDate,
+        status: a.status === 'withdrawn' ? 'withdrawn' : 'active',
+      }));
       const heldUrns = new Set(credits.map((c) => c.urn));
       const candidates: RouteCandidate[] = catalogue.qualifications
         .filter((q) => q.groups.some((g) => g.units.some((u) => heldUrns.has(u))))
-        .map((q) => ({ qualification: q, units, globalEquivalences: catalogue.equivalences, available: [...new Set(q.groups.flatMap((g) => g.units))].sort() }));
+        .map((q) => ({
+          qualification: q,
+          units,
+          globalEquivalences: catalogue.equivalences,
+          available: [...new Set(q.groups.flatMap((g) => g.units))].sort(),
+        }));
       const ranked = rankRoutes({ candidates, credits, date: DATE, combineTop: 6 });
       const plain = plainCombined(ranked.routes, new Map(candidates.map((c) => [c.qualification.qan, c])), credits, 6);
-      const key = (list: CombinedRoute[]) => list.map((p) => `${p.qans.join('+')} ${p.extraCredits} ${p.unitsToTake.map((u) => u.urn).join(',')}`);
+      const key = (list: CombinedRoute[]) =>
+        list.map((p) => `${p.qans.join('+')} ${p.extraCredits} ${p.unitsToTake.map((u) => u.urn).join(',')}`);
       t.same(key(ranked.combined), key(plain), `seed ${seed}, learner ${l.uln}`);
       pairs += plain.length;
     }
@@ -111,7 +187,7 @@ t.test('the combined-route shortcuts change no answer (generated catalogues)', a
 });
 
 t.test('the rules cache: hash, stamp, age, size', async (t) => {
-  const rules = (qan: string) => ({ qualification: { qan } } as unknown as CandidateRules);
+  const rules = (qan: string) => ({ qualification: { qan } }) as unknown as CandidateRules;
   const cache = new RulesCache(2, 1_000);
   cache.catalogueIs('10/1');
   t.equal(cache.get('A', 'h1', 0), undefined, 'empty');

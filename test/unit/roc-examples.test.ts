@@ -6,7 +6,15 @@
 import t from 'tap';
 import { evaluate, yearsBefore } from '../../src/catalogue/roc.js';
 import type { Evaluation, EvaluationInput } from '../../src/catalogue/roc.js';
-import type { Equivalence, Exemption, LearnerCredit, Level, Qualification, RuleGroup, Unit } from '../../src/catalogue/model.js';
+import type {
+  Equivalence,
+  Exemption,
+  LearnerCredit,
+  Level,
+  Qualification,
+  RuleGroup,
+  Unit,
+} from '../../src/catalogue/model.js';
 
 // ---- small builders ----
 
@@ -35,15 +43,32 @@ function group(id: string, units: string[], rule: Partial<RuleGroup> = {}): Rule
 
 function qualification(groups: RuleGroup[], more: Partial<Qualification> = {}): Qualification {
   return {
-    qan: '600/0001/2', title: 'Example Certificate', level: '2', aoUkprn: '10000001', operationalStart: '2015-01-01',
-    totalCredits: 1, groups, barred: [], equivalences: [], exemptions: [], ...more,
+    qan: '600/0001/2',
+    title: 'Example Certificate',
+    level: '2',
+    aoUkprn: '10000001',
+    operationalStart: '2015-01-01',
+    totalCredits: 1,
+    groups,
+    barred: [],
+    equivalences: [],
+    exemptions: [],
+    ...more,
   };
 }
 
 let ids = 0;
 function credit(urn: string, more: Partial<LearnerCredit> = {}): LearnerCredit {
   const u = catalogue.get(urn);
-  return { id: `k${++ids}`, urn, credit: u?.credit ?? 1, level: u?.level ?? '2', awardDate: '2023-01-10', status: 'active', ...more };
+  return {
+    id: `k${++ids}`,
+    urn,
+    credit: u?.credit ?? 1,
+    level: u?.level ?? '2',
+    awardDate: '2023-01-10',
+    status: 'active',
+    ...more,
+  };
 }
 
 function run(q: Qualification, credits: LearnerCredit[], more: Partial<EvaluationInput> = {}): Evaluation {
@@ -74,7 +99,9 @@ t.test('a unit listed in two groups goes where it is needed, not where it is met
   // S sits in groups A and B; P only in A. A needs 5 and B needs 5. Taking S first, a
   // greedy allocation puts it in A (listed first), P also fits only A, and B stays empty.
   // The only allocation that works is S -> B, P -> A.
-  const q = qualification([group('A', [S, P], { minCredits: 5 }), group('B', [S, Q], { minCredits: 5 })], { totalCredits: 10 });
+  const q = qualification([group('A', [S, P], { minCredits: 5 }), group('B', [S, Q], { minCredits: 5 })], {
+    totalCredits: 10,
+  });
   const s = credit(S);
   const p = credit(P);
   t.notOk(greedyAchieves(q, [s, p]), 'the greedy peer says no');
@@ -82,7 +109,13 @@ t.test('a unit listed in two groups goes where it is needed, not where it is met
   t.ok(ev.achieved);
   t.equal(placeOf(ev, s)?.group, 'B');
   t.equal(placeOf(ev, p)?.group, 'A');
-  t.same(ev.groups.map((g) => [g.id, g.credits, g.met]), [['A', 5, true], ['B', 5, true]]);
+  t.same(
+    ev.groups.map((g) => [g.id, g.credits, g.met]),
+    [
+      ['A', 5, true],
+      ['B', 5, true],
+    ],
+  );
   t.equal(ev.totalCredits, 10);
   t.ok(ev.exhaustive);
 });
@@ -120,7 +153,10 @@ t.test('a barred unit that sits in two groups', async (t) => {
   const no = run(qualification(groupsNeeding(10), { totalCredits: 10, barred: [[X, Y]] }), credits);
   t.notOk(no.achieved);
   t.equal(no.totalCredits, 10);
-  t.same(no.unmet.map((u) => u.rule), ['group-min-credits']);
+  t.same(
+    no.unmet.map((u) => u.rule),
+    ['group-min-credits'],
+  );
 });
 
 t.test('credits above a group maximum do not count', async (t) => {
@@ -131,8 +167,14 @@ t.test('credits above a group maximum do not count', async (t) => {
   t.notOk(ev.achieved);
   t.equal(ev.groups[0].credits, 6);
   t.equal(ev.groups[1].credits, 3);
-  t.equal(ev.allocation.filter((a) => a.group === 'A').reduce((s, a) => s + a.counted, 0), 6);
-  t.ok(ev.allocation.some((a) => a.counted < a.credits), 'a credit is capped');
+  t.equal(
+    ev.allocation.filter((a) => a.group === 'A').reduce((s, a) => s + a.counted, 0),
+    6,
+  );
+  t.ok(
+    ev.allocation.some((a) => a.counted < a.credits),
+    'a credit is capped',
+  );
   t.same(messages(ev), ['the qualification needs 10 credits, has 9']);
 });
 
@@ -184,7 +226,10 @@ t.test('the level minimum counts credits at or above the level', async (t) => {
   // 14 credits in all (L2 8 at level 2, H3 6 at level 3) meet the total of 12, but only
   // 6 are at level 3 or above and the rule asks for 8. Adding H4 (level 4, 2 credits)
   // brings it to 8: a higher level counts too.
-  const q = qualification([group('A', [L2, H3, H4])], { totalCredits: 12, minCreditsAtLevel: { level: '3', credits: 8 } });
+  const q = qualification([group('A', [L2, H3, H4])], {
+    totalCredits: 12,
+    minCreditsAtLevel: { level: '3', credits: 8 },
+  });
   const short = run(q, [credit(L2), credit(H3)]);
   t.notOk(short.achieved);
   t.same(messages(short), ['the qualification needs 8 credits at level 3 or above, has 6']);
@@ -196,7 +241,10 @@ t.test('the level minimum counts credits at or above the level', async (t) => {
 t.test('an equivalence lets one unit stand for another', async (t) => {
   // Mandatory group M needs unit Q. The learner holds P; the qualification says P counts
   // as Q. The credit fills Q's place and shows both URNs.
-  const q = qualification([group('M', [Q], { mandatory: true })], { totalCredits: 5, equivalences: [{ from: P, to: Q }] });
+  const q = qualification([group('M', [Q], { mandatory: true })], {
+    totalCredits: 5,
+    equivalences: [{ from: P, to: Q }],
+  });
   const p = credit(P);
   const ev = run(q, [p]);
   t.ok(ev.achieved);
@@ -214,17 +262,30 @@ t.test('an equivalence lets one unit stand for another', async (t) => {
   t.same(none.groups[0].missingUnits, [Q]);
 
   // Equivalences chain: P -> R -> Q lets P stand for Q.
-  t.ok(run(bare, [p], { globalEquivalences: [{ from: P, to: R }, { from: R, to: Q }] }).achieved);
+  t.ok(
+    run(bare, [p], {
+      globalEquivalences: [
+        { from: P, to: R },
+        { from: R, to: Q },
+      ],
+    }).achieved,
+  );
 });
 
 t.test('one unit place is filled once, even through an equivalence', async (t) => {
   // Group A lists Q and R and needs 2 units. P counts as Q. The learner holds P and Q:
   // both can only stand for Q, the same place, so they make one unit, not two.
-  const q = qualification([group('A', [Q, R], { minUnits: 2 })], { totalCredits: 5, equivalences: [{ from: P, to: Q }] });
+  const q = qualification([group('A', [Q, R], { minUnits: 2 })], {
+    totalCredits: 5,
+    equivalences: [{ from: P, to: Q }],
+  });
   const ev = run(q, [credit(P), credit(Q)]);
   t.equal(ev.allocation.length, 1);
   t.equal(ev.allocation[0].countsAs, Q);
-  t.same(ev.excluded.map((e) => e.reason), ['duplicate-unit']);
+  t.same(
+    ev.excluded.map((e) => e.reason),
+    ['duplicate-unit'],
+  );
   t.same(messages(ev), ['group A needs 2 units, has 1']);
 });
 
@@ -243,7 +304,10 @@ t.test('an exemption counts credits in its group, but not units or level', async
   t.same(ev.exemptionsUsed, [{ name: 'First aid', group: 'B', credits: 3, counted: 3 }]);
   t.same([ev.groups[0].credits, ev.groups[0].units], [6, 1]);
   t.equal(ev.totalCredits, 6);
-  t.same(messages(ev), ['group B needs 2 units, has 1', 'the qualification needs 3 credits at level 3 or above, has 0']);
+  t.same(messages(ev), [
+    'group B needs 2 units, has 1',
+    'the qualification needs 3 credits at level 3 or above, has 0',
+  ]);
 
   // A learner without the exemption gets no credits from it.
   const without = run(q, [credit(R)]);
@@ -263,7 +327,10 @@ t.test('an exemption listed for two groups counts in one of them, where it helps
   });
   const ev = run(q, [credit(P)], { exemptions: ['Sign language'] });
   t.ok(ev.achieved);
-  t.same(ev.exemptionsUsed.map((e) => e.group), ['B']);
+  t.same(
+    ev.exemptionsUsed.map((e) => e.group),
+    ['B'],
+  );
 
   // With no units, the one exemption can help only one group: one group stays short.
   const alone = run(q, [], { exemptions: ['Sign language'] });
@@ -342,7 +409,13 @@ t.test('the catalogue, not the record, gives a unit its credit value', async (t)
   const loose = 'W/100/0099';
   const q = qualification([group('A', [P, loose])], { totalCredits: 9 });
   const ev = run(q, [credit(P, { credit: 9 }), credit(loose, { credit: 4, level: '1' })]);
-  t.same(ev.allocation.map((a) => [a.urn, a.credits]), [[P, 5], [loose, 4]]);
+  t.same(
+    ev.allocation.map((a) => [a.urn, a.credits]),
+    [
+      [P, 5],
+      [loose, 4],
+    ],
+  );
   t.ok(ev.achieved);
 });
 
@@ -361,11 +434,21 @@ t.test('a clear account of what is missing', async (t) => {
   const ev = run(q, [credit(M1), credit(P), r]);
   t.notOk(ev.achieved);
   t.same(ev.unmet, [
-    { rule: 'mandatory', group: 'M', message: 'mandatory group M (Core) is missing 2 unit(s): M/100/0022 (Unit M2), M/100/0023 (Unit M3)' },
+    {
+      rule: 'mandatory',
+      group: 'M',
+      message: 'mandatory group M (Core) is missing 2 unit(s): M/100/0022 (Unit M2), M/100/0023 (Unit M3)',
+    },
     { rule: 'group-min-credits', group: 'O', message: 'group O needs 10 credits, has 5' },
     { rule: 'total-credits', message: 'the qualification needs 30 credits, has 9' },
   ]);
-  t.same(ev.groups.map((g) => [g.id, g.credits, g.units, g.met]), [['M', 4, 1, false], ['O', 5, 1, false]]);
+  t.same(
+    ev.groups.map((g) => [g.id, g.credits, g.units, g.met]),
+    [
+      ['M', 4, 1, false],
+      ['O', 5, 1, false],
+    ],
+  );
   t.same(ev.groups[0].missingUnits, [M2, M3]);
   t.equal(reasonOf(ev, r), 'not-in-qualification');
   t.equal(ev.totalRequired, 30);

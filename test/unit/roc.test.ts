@@ -49,7 +49,7 @@ function reachability(eqs: Equivalence[]): Map<string, Set<string>> {
     return reach.get(u)!;
   };
   for (const e of eqs) get(e.from).add(e.to);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [, targets] of reach) {
       for (const b of [...targets]) {
@@ -86,7 +86,14 @@ function oracle(input: EvaluationInput): OracleResult {
   const canStandFor = (urn: string, v: string) => urn === v || (reach.get(urn)?.has(v) ?? false);
   const floor = q.minCreditsAtLevel ? rankOf(q.minCreditsAtLevel.level) : Infinity;
 
-  interface Place { credit: number; urn: string; v: string; g: number; value: number; high: boolean }
+  interface Place {
+    credit: number;
+    urn: string;
+    v: string;
+    g: number;
+    value: number;
+    high: boolean;
+  }
   const creditChoices: (Place | null)[][] = [];
   input.credits.forEach((c, credit) => {
     if (validity(c, input.date, q.validityYears) !== 'ok') return;
@@ -95,7 +102,8 @@ function oracle(input: EvaluationInput): OracleResult {
     const high = rankOf(cat ? cat.level : c.level) >= floor;
     const places: (Place | null)[] = [null];
     q.groups.forEach((g, gi) => {
-      for (const v of new Set(g.units)) if (canStandFor(c.urn, v)) places.push({ credit, urn: c.urn, v, g: gi, value, high });
+      for (const v of new Set(g.units))
+        if (canStandFor(c.urn, v)) places.push({ credit, urn: c.urn, v, g: gi, value, high });
     });
     creditChoices.push(places);
   });
@@ -199,18 +207,23 @@ function problemsWith(input: EvaluationInput, ev: Evaluation): string[] {
   for (const id of [...ev.allocation.map((a) => a.creditId), ...ev.excluded.map((e) => e.creditId)]) {
     seen.set(id, (seen.get(id) ?? 0) + 1);
   }
-  for (const c of input.credits) if (seen.get(c.id) !== 1) out.push(`credit ${c.id} accounted for ${seen.get(c.id) ?? 0} times`);
+  for (const c of input.credits)
+    if (seen.get(c.id) !== 1) out.push(`credit ${c.id} accounted for ${seen.get(c.id) ?? 0} times`);
   for (const e of ev.excluded) {
     const v = validity(byId.get(e.creditId)!, input.date, q.validityYears);
     const invalid = e.reason === 'withdrawn' || e.reason === 'after-date' || e.reason === 'expired';
-    if (invalid ? v !== e.reason : v !== 'ok') out.push(`credit ${e.creditId} excluded as ${e.reason} but validity is ${v}`);
+    if (invalid ? v !== e.reason : v !== 'ok')
+      out.push(`credit ${e.creditId} excluded as ${e.reason} but validity is ${v}`);
   }
 
   // Each allocated credit is valid, stands for a unit of its group, and its numbers add up.
   const groupOf = new Map(q.groups.map((g) => [g.id, g]));
   for (const a of ev.allocation) {
     const c = byId.get(a.creditId);
-    if (!c) { out.push(`unknown credit ${a.creditId}`); continue; }
+    if (!c) {
+      out.push(`unknown credit ${a.creditId}`);
+      continue;
+    }
     if (validity(c, input.date, q.validityYears) !== 'ok') out.push(`invalid credit ${a.creditId} allocated`);
     if (a.urn !== c.urn) out.push(`credit ${a.creditId} urn mismatch`);
     if (a.countsAs !== c.urn && !reach.get(c.urn)?.has(a.countsAs)) out.push(`${c.urn} cannot stand for ${a.countsAs}`);
@@ -236,7 +249,8 @@ function problemsWith(input: EvaluationInput, ev: Evaluation): string[] {
     }
     if (e.counted < 0 || e.counted > e.credits) out.push(`exemption ${e.name} counted ${e.counted}`);
   }
-  if (new Set(ev.exemptionsUsed.map((e) => e.name)).size !== ev.exemptionsUsed.length) out.push('an exemption is used twice');
+  if (new Set(ev.exemptionsUsed.map((e) => e.name)).size !== ev.exemptionsUsed.length)
+    out.push('an exemption is used twice');
 
   // Recompute each group's progress from the allocation and compare.
   const expectedUnmet: string[] = [];
@@ -247,10 +261,12 @@ function problemsWith(input: EvaluationInput, ev: Evaluation): string[] {
     const ex = ev.exemptionsUsed.filter((e) => e.group === g.id);
     const units = here.filter((a) => a.unitCounted).length;
     const credits = here.reduce((s, a) => s + a.counted, 0) + ex.reduce((s, e) => s + e.counted, 0);
-    const offered = here.filter((a) => a.unitCounted).reduce((s, a) => s + a.credits, 0) + ex.reduce((s, e) => s + e.credits, 0);
+    const offered =
+      here.filter((a) => a.unitCounted).reduce((s, a) => s + a.credits, 0) + ex.reduce((s, e) => s + e.credits, 0);
     const cap = g.maxCredits ?? Infinity;
     if (credits !== Math.min(cap, offered)) out.push(`group ${g.id} counts ${credits} of ${offered} under cap ${cap}`);
-    if (g.maxUnits !== undefined && units > g.maxUnits) out.push(`group ${g.id} counts ${units} units over max ${g.maxUnits}`);
+    if (g.maxUnits !== undefined && units > g.maxUnits)
+      out.push(`group ${g.id} counts ${units} units over max ${g.maxUnits}`);
     const missing = g.mandatory ? [...new Set(g.units)].filter((u) => !here.some((a) => a.countsAs === u)) : [];
     const reported = ev.groups[i];
     if (!reported || reported.id !== g.id || reported.credits !== credits || reported.units !== units) {
@@ -270,11 +286,13 @@ function problemsWith(input: EvaluationInput, ev: Evaluation): string[] {
   if (ev.totalCredits !== total) out.push(`total ${ev.totalCredits} reported, ${total} recomputed`);
   if (total < q.totalCredits) expectedUnmet.push('total-credits:');
   if (q.minCreditsAtLevel) {
-    if (ev.creditsAtLevel?.counted !== atLevel) out.push(`level credits ${ev.creditsAtLevel?.counted} reported, ${atLevel} recomputed`);
+    if (ev.creditsAtLevel?.counted !== atLevel)
+      out.push(`level credits ${ev.creditsAtLevel?.counted} reported, ${atLevel} recomputed`);
     if (atLevel < q.minCreditsAtLevel.credits) expectedUnmet.push('level-credits:');
   } else if (ev.creditsAtLevel) out.push('creditsAtLevel reported without a level rule');
   const gotUnmet = ev.unmet.map((u) => `${u.rule}:${u.group ?? ''}`);
-  if (gotUnmet.sort().join() !== expectedUnmet.sort().join()) out.push(`unmet ${gotUnmet} but recomputed ${expectedUnmet}`);
+  if (gotUnmet.sort().join() !== expectedUnmet.sort().join())
+    out.push(`unmet ${gotUnmet} but recomputed ${expectedUnmet}`);
   if (ev.achieved !== (expectedUnmet.length === 0)) out.push('achieved flag disagrees with the rules');
   return out;
 }
@@ -297,7 +315,8 @@ const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 const catalogueArb = fc.tuple(
   ...[...POOL, OUTSIDE].map((urn) =>
-    fc.record({ level: fc.constantFrom(...SOME_LEVELS), credit: fc.integer({ min: 1, max: 5 }) })
+    fc
+      .record({ level: fc.constantFrom(...SOME_LEVELS), credit: fc.integer({ min: 1, max: 5 }) })
       .map((x): Unit => ({ urn, title: `Unit ${urn[0]}`, ...x })),
   ),
 );
@@ -318,27 +337,39 @@ const groupArb = fc
     maxUnits: g.maxUnits === undefined ? undefined : Math.max(1, (g.minUnits ?? 1) + g.maxUnits - 1),
   }));
 
-const qualificationArb = fc.record({
-  groups: fc.array(groupArb, { minLength: 1, maxLength: 3 }),
-  totalCredits: fc.integer({ min: 1, max: 8 }),
-  minCreditsAtLevel: maybe(fc.record({ level: fc.constantFrom<Level>('2', '3'), credits: fc.integer({ min: 1, max: 5 }) }), 1, 2),
-  barred: fc.array(fc.subarray([...POOL, OUTSIDE], { minLength: 2, maxLength: 3 }), { maxLength: 2 }),
-  equivalences: fc.array(
-    fc.record({ from: fc.constantFrom(...POOL, OUTSIDE, UNCATALOGUED), to: fc.constantFrom(...POOL) }),
-    { maxLength: 2 },
-  ),
-  exemptions: fc.array(
-    fc.record({ name: fc.constantFrom('X', 'Y'), group: fc.constantFrom('G0', 'G1', 'G9'), credits: fc.integer({ min: 1, max: 5 }) }),
-    { maxLength: 2 },
-  ),
-  validityYears: maybe(fc.integer({ min: 1, max: 3 }), 1, 2),
-}).map(
-  (r): Qualification => ({
-    qan: '600/0000/1', title: 'Random', level: '2', aoUkprn: '10000001', operationalStart: '2010-01-01',
+const qualificationArb = fc
+  .record({
+    groups: fc.array(groupArb, { minLength: 1, maxLength: 3 }),
+    totalCredits: fc.integer({ min: 1, max: 8 }),
+    minCreditsAtLevel: maybe(
+      fc.record({ level: fc.constantFrom<Level>('2', '3'), credits: fc.integer({ min: 1, max: 5 }) }),
+      1,
+      2,
+    ),
+    barred: fc.array(fc.subarray([...POOL, OUTSIDE], { minLength: 2, maxLength: 3 }), { maxLength: 2 }),
+    equivalences: fc.array(
+      fc.record({ from: fc.constantFrom(...POOL, OUTSIDE, UNCATALOGUED), to: fc.constantFrom(...POOL) }),
+      { maxLength: 2 },
+    ),
+    exemptions: fc.array(
+      fc.record({
+        name: fc.constantFrom('X', 'Y'),
+        group: fc.constantFrom('G0', 'G1', 'G9'),
+        credits: fc.integer({ min: 1, max: 5 }),
+      }),
+      { maxLength: 2 },
+    ),
+    validityYears: maybe(fc.integer({ min: 1, max: 3 }), 1, 2),
+  })
+  .map((r): Qualification => ({
+    qan: '600/0000/1',
+    title: 'Random',
+    level: '2',
+    aoUkprn: '10000001',
+    operationalStart: '2010-01-01',
     ...r,
     groups: r.groups.map((g, i) => ({ id: `G${i}`, title: `Group ${i}`, ...g })),
-  }),
-);
+  }));
 
 const creditsArb = fc.array(
   fc.record({
@@ -358,7 +389,10 @@ const caseArb = fc
     qualification: qualificationArb,
     credits: creditsArb,
     exemptions: fc.subarray(['X', 'Y', 'W']),
-    globalEquivalences: fc.array(fc.record({ from: fc.constantFrom(...POOL, UNCATALOGUED), to: fc.constantFrom(...POOL) }), { maxLength: 1 }),
+    globalEquivalences: fc.array(
+      fc.record({ from: fc.constantFrom(...POOL, UNCATALOGUED), to: fc.constantFrom(...POOL) }),
+      { maxLength: 1 },
+    ),
     date: fc.constantFrom(...DATES),
   })
   .map((r): EvaluationInput => ({
@@ -379,7 +413,17 @@ const caseArb = fc
 // ----------------------------------------------------------------------------------------
 
 t.test(`evaluator agrees with the brute-force oracle (seed ${SEED}, ${RUNS} runs)`, async (t) => {
-  const stats = { achieved: 0, notAchieved: 0, unitInTwoGroups: 0, barredBites: 0, capped: 0, viaEquivalence: 0, exemption: 0, expired: 0, leaves: 0 };
+  const stats = {
+    achieved: 0,
+    notAchieved: 0,
+    unitInTwoGroups: 0,
+    barredBites: 0,
+    capped: 0,
+    viaEquivalence: 0,
+    exemption: 0,
+    expired: 0,
+    leaves: 0,
+  };
   const unmetRules: Record<string, number> = {};
   fc.assert(
     fc.property(caseArb, (input) => {
@@ -388,7 +432,9 @@ t.test(`evaluator agrees with the brute-force oracle (seed ${SEED}, ${RUNS} runs
       stats.leaves += truth.leaves;
       if (!ev.exhaustive) throw new Error(`small case not exhaustive (${ev.nodes} nodes)`);
       if (ev.achieved !== truth.achieved) {
-        throw new Error(`achieved: evaluator ${ev.achieved}, oracle ${truth.achieved}; unmet ${JSON.stringify(ev.unmet)}`);
+        throw new Error(
+          `achieved: evaluator ${ev.achieved}, oracle ${truth.achieved}; unmet ${JSON.stringify(ev.unmet)}`,
+        );
       }
       const problems = problemsWith(input, ev);
       if (problems.length > 0) throw new Error(`allocation problems: ${problems.join('; ')}`);
@@ -402,7 +448,11 @@ t.test(`evaluator agrees with the brute-force oracle (seed ${SEED}, ${RUNS} runs
       else stats.notAchieved++;
       for (const u of ev.unmet) unmetRules[u.rule] = (unmetRules[u.rule] ?? 0) + 1;
       const q = input.qualification;
-      if (POOL.some((u) => q.groups.filter((g) => g.units.includes(u)).length > 1 && input.credits.some((c) => c.urn === u))) {
+      if (
+        POOL.some(
+          (u) => q.groups.filter((g) => g.units.includes(u)).length > 1 && input.credits.some((c) => c.urn === u),
+        )
+      ) {
         stats.unitInTwoGroups++;
       }
       if (ev.excluded.some((e) => e.reason === 'barred')) stats.barredBites++;
@@ -465,8 +515,16 @@ t.test('the transport bound equals a brute-force best split of credits into grou
   // split finds the true maximum.
   const offerArb = fc
     .uniqueArray(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 3 })
-    .chain((groups) => fc.record({ groups: fc.constant(groups), credits: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: groups.length, maxLength: groups.length }) }));
-  const roomArb = fc.array(fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(Infinity)), { minLength: 3, maxLength: 3 });
+    .chain((groups) =>
+      fc.record({
+        groups: fc.constant(groups),
+        credits: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: groups.length, maxLength: groups.length }),
+      }),
+    );
+  const roomArb = fc.array(fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(Infinity)), {
+    minLength: 3,
+    maxLength: 3,
+  });
   const best = (offers: { groups: number[]; credits: number[] }[], room: number[]): number => {
     if (offers.length === 0) return 0;
     const [o, ...rest] = offers;
@@ -522,9 +580,16 @@ function prng(seed: number) {
 function realisticCase(seed: number, shared = 5, barredSets = 5): EvaluationInput {
   const rnd = prng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
-  const urn = (n: number) => `${String.fromCharCode(65 + (n % 26))}/${String(500 + (n % 400)).padStart(3, '0')}/${String(n).padStart(4, '0')}`;
+  const urn = (n: number) =>
+    `${String.fromCharCode(65 + (n % 26))}/${String(500 + (n % 400)).padStart(3, '0')}/${String(n).padStart(4, '0')}`;
   const units: Unit[] = [];
-  for (let n = 0; n < 520; n++) units.push({ urn: urn(n), title: `Unit ${n}`, level: pick<Level>(['1', '2', '2', '3', '3', '4']), credit: 1 + Math.floor(rnd() * 8) });
+  for (let n = 0; n < 520; n++)
+    units.push({
+      urn: urn(n),
+      title: `Unit ${n}`,
+      level: pick<Level>(['1', '2', '2', '3', '3', '4']),
+      credit: 1 + Math.floor(rnd() * 8),
+    });
   const groups: RuleGroup[] = [];
   let next = 0;
   for (let g = 0; g < 8; g++) {
@@ -550,9 +615,18 @@ function realisticCase(seed: number, shared = 5, barredSets = 5): EvaluationInpu
   const barred = Array.from({ length: barredSets }, () => [pick(all), pick(all)]);
   const equivalences = Array.from({ length: 4 }, () => ({ from: urn(500 + Math.floor(rnd() * 20)), to: pick(all) }));
   const qualification: Qualification = {
-    qan: '600/1234/5', title: 'Realistic Diploma', level: '3', aoUkprn: '10000001', operationalStart: '2010-01-01',
-    totalCredits: 60 + Math.floor(rnd() * 60), minCreditsAtLevel: { level: '3', credits: 20 + Math.floor(rnd() * 20) },
-    groups, barred, equivalences, exemptions: [{ name: 'First aid', group: 'B', credits: 3 }], validityYears: 10,
+    qan: '600/1234/5',
+    title: 'Realistic Diploma',
+    level: '3',
+    aoUkprn: '10000001',
+    operationalStart: '2010-01-01',
+    totalCredits: 60 + Math.floor(rnd() * 60),
+    minCreditsAtLevel: { level: '3', credits: 20 + Math.floor(rnd() * 20) },
+    groups,
+    barred,
+    equivalences,
+    exemptions: [{ name: 'First aid', group: 'B', credits: 3 }],
+    validityYears: 10,
   };
   const credits: LearnerCredit[] = [];
   const taken = new Set<string>();
@@ -565,14 +639,21 @@ function realisticCase(seed: number, shared = 5, barredSets = 5): EvaluationInpu
     const cat = units.find((x) => x.urn === u)!;
     const mandatory = groups[0].units.includes(u) && seed % 2 === 1;
     credits.push({
-      id: `r${credits.length}`, urn: u, credit: cat.credit, level: cat.level,
+      id: `r${credits.length}`,
+      urn: u,
+      credit: cat.credit,
+      level: cat.level,
       status: rnd() < 0.05 && !mandatory ? 'withdrawn' : rnd() < 0.05 ? 'challenged' : 'active',
       // A few are older than the ten-year validity period.
       awardDate: `20${mandatory ? 20 : 12 + Math.floor(rnd() * 12)}-0${1 + Math.floor(rnd() * 9)}-15`,
     });
   }
   return {
-    qualification, units: new Map(units.map((u) => [u.urn, u])), credits, exemptions: rnd() < 0.5 ? ['First aid'] : [], date: '2024-06-01',
+    qualification,
+    units: new Map(units.map((u) => [u.urn, u])),
+    credits,
+    exemptions: rnd() < 0.5 ? ['First aid'] : [],
+    date: '2024-06-01',
   };
 }
 

@@ -18,7 +18,11 @@ t.test('inside one service day, service time is wall time', async (t) => {
   t.equal(serviceHoursBetween(at('2025-01-15T09:00:00Z'), at('2025-01-15T11:30:00Z')), 2.5);
   t.equal(serviceMillisBetween(at('2025-01-15T09:00:00Z'), at('2025-01-15T09:00:00Z')), 0, 'an empty interval');
   // In summer London is UTC+1: 08:00 London is 07:00 UTC.
-  t.equal(serviceHoursBetween(at('2025-07-16T07:00:00Z'), at('2025-07-16T19:00:00Z')), 12, 'a whole summer day is twelve hours');
+  t.equal(
+    serviceHoursBetween(at('2025-07-16T07:00:00Z'), at('2025-07-16T19:00:00Z')),
+    12,
+    'a whole summer day is twelve hours',
+  );
 });
 
 t.test('spans that start or end outside hours count only the open part', async (t) => {
@@ -81,11 +85,19 @@ t.test('each nation has its own holidays', async (t) => {
   t.equal(isServiceDay('2025-03-17', 'GB-NIR'), false);
   t.equal(isServiceDay('2025-03-17'), true);
   // England and Wales share their bank holidays.
-  for (const year of [2024, 2025, 2026]) t.same(publicHolidays(year, 'GB-WLS').map((h) => h.date), publicHolidays(year, 'GB-ENG').map((h) => h.date), `${year}`);
+  for (const year of [2024, 2025, 2026])
+    t.same(
+      publicHolidays(year, 'GB-WLS').map((h) => h.date),
+      publicHolidays(year, 'GB-ENG').map((h) => h.date),
+      `${year}`,
+    );
   // Monday 4 August 2025 09:00 to 11:00 BST: 2 h in England, nothing in Scotland.
   t.equal(serviceHoursBetween(at('2025-08-04T08:00:00Z'), at('2025-08-04T10:00:00Z'), 'GB-ENG'), 2);
   t.equal(serviceHoursBetween(at('2025-08-04T08:00:00Z'), at('2025-08-04T10:00:00Z'), 'GB-SCT'), 0);
-  t.throws(() => serviceHoursBetween(at('2025-01-01T00:00:00Z'), at('2025-01-02T00:00:00Z'), 'GB-XXX' as never), /unknown nation/);
+  t.throws(
+    () => serviceHoursBetween(at('2025-01-01T00:00:00Z'), at('2025-01-02T00:00:00Z'), 'GB-XXX' as never),
+    /unknown nation/,
+  );
 });
 
 t.test('clock changes: the window follows London time', async (t) => {
@@ -121,7 +133,11 @@ t.test('addServiceHours gives deadlines in service time', async (t) => {
   t.equal(addServiceHours(at('2025-01-19T22:00:00Z'), 1).toISOString(), '2025-01-20T09:00:00.000Z');
   // A deadline may be exactly at closing time.
   t.equal(addServiceHours(at('2025-01-15T08:00:00Z'), 12).toISOString(), '2025-01-15T20:00:00.000Z');
-  t.equal(addServiceHours(at('2025-01-19T22:00:00Z'), 0).toISOString(), '2025-01-19T22:00:00.000Z', 'zero hours changes nothing');
+  t.equal(
+    addServiceHours(at('2025-01-19T22:00:00Z'), 0).toISOString(),
+    '2025-01-19T22:00:00.000Z',
+    'zero hours changes nothing',
+  );
 });
 
 // Instants from 2024 to 2028, which covers leap years, both clock changes each year, and
@@ -130,31 +146,42 @@ const instantArb = fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2028, 1
 const nationArb = fc.constantFrom(...NATIONS);
 
 t.test('property: splitting an interval at any point gives the same total', async (t) => {
-  fc.assert(fc.property(instantArb, instantArb, instantArb, nationArb, (a, b, c, nation) => {
-    const [s, m, e] = [a, b, c].sort((x, y) => x.getTime() - y.getTime());
-    return serviceMillisBetween(s, m, nation) + serviceMillisBetween(m, e, nation) === serviceMillisBetween(s, e, nation);
-  }), { numRuns: 200 });
+  fc.assert(
+    fc.property(instantArb, instantArb, instantArb, nationArb, (a, b, c, nation) => {
+      const [s, m, e] = [a, b, c].sort((x, y) => x.getTime() - y.getTime());
+      return (
+        serviceMillisBetween(s, m, nation) + serviceMillisBetween(m, e, nation) === serviceMillisBetween(s, e, nation)
+      );
+    }),
+    { numRuns: 200 },
+  );
   t.pass('additive');
 });
 
 t.test('property: service time never exceeds wall time, nor 72 h in any week', async (t) => {
-  fc.assert(fc.property(instantArb, fc.integer({ min: 0, max: 21 * 24 }), nationArb, (s, hours, nation) => {
-    const e = new Date(s.getTime() + hours * HOUR);
-    const ms = serviceMillisBetween(s, e, nation);
-    // Six twelve-hour days a week at most; a span of w weeks touches at most w + 1 weeks.
-    return ms >= 0 && ms <= e.getTime() - s.getTime() && ms <= (Math.floor(hours / 168) + 1) * 72 * HOUR;
-  }), { numRuns: 200 });
+  fc.assert(
+    fc.property(instantArb, fc.integer({ min: 0, max: 21 * 24 }), nationArb, (s, hours, nation) => {
+      const e = new Date(s.getTime() + hours * HOUR);
+      const ms = serviceMillisBetween(s, e, nation);
+      // Six twelve-hour days a week at most; a span of w weeks touches at most w + 1 weeks.
+      return ms >= 0 && ms <= e.getTime() - s.getTime() && ms <= (Math.floor(hours / 168) + 1) * 72 * HOUR;
+    }),
+    { numRuns: 200 },
+  );
   t.pass('bounded');
 });
 
 t.test('property: addServiceHours is the inverse of measuring', async (t) => {
-  fc.assert(fc.property(instantArb, fc.integer({ min: 1, max: 400 * 4 }), nationArb, (s, quarters, nation) => {
-    const hours = quarters / 4;
-    const deadline = addServiceHours(s, hours, nation);
-    const measured = serviceMillisBetween(s, deadline, nation);
-    // The deadline falls in service time or exactly at closing time.
-    const justBefore = new Date(deadline.getTime() - 1);
-    return measured === hours * HOUR && isServiceTime(justBefore, nation);
-  }), { numRuns: 150 });
+  fc.assert(
+    fc.property(instantArb, fc.integer({ min: 1, max: 400 * 4 }), nationArb, (s, quarters, nation) => {
+      const hours = quarters / 4;
+      const deadline = addServiceHours(s, hours, nation);
+      const measured = serviceMillisBetween(s, deadline, nation);
+      // The deadline falls in service time or exactly at closing time.
+      const justBefore = new Date(deadline.getTime() - 1);
+      return measured === hours * HOUR && isServiceTime(justBefore, nation);
+    }),
+    { numRuns: 150 },
+  );
   t.pass('inverse');
 });

@@ -19,7 +19,10 @@ t.test('every rule has its own answer', async (t) => {
 t.test('a prefix whose weighted sum is a multiple of 11 has no valid ULN', async (t) => {
   let prefix = '';
   for (let n = 100000000; n < 100001000; n++) {
-    if (ulnCheckDigit(String(n)) === null) { prefix = String(n); break; }
+    if (ulnCheckDigit(String(n)) === null) {
+      prefix = String(n);
+      break;
+    }
   }
   t.not(prefix, '');
   for (let d = 0; d <= 9; d++) t.equal(ulnProblem(prefix + d), 'no-valid-check-digit');

@@ -129,7 +129,10 @@ t.test('WSVRC006: an invalid ULN is answered before the register is consulted', 
     t.equal(calls, 0, 'lookup not called');
     t.match(a.message, /^The ULN is not valid: /);
   }
-  const temp = verifyLearner(detailsOf(REGISTERED, { uln: TEMPORARY_ULN }), registerOf({ ...REGISTERED, uln: TEMPORARY_ULN }));
+  const temp = verifyLearner(
+    detailsOf(REGISTERED, { uln: TEMPORARY_ULN }),
+    registerOf({ ...REGISTERED, uln: TEMPORARY_ULN }),
+  );
   t.equal(temp.code, 'WSVRC006', 'the temporary ULN is refused even if something is registered under it');
   t.match(temp.message, /temporary/);
 });
@@ -237,8 +240,21 @@ t.test('parseDateOfBirth accepts only real YYYY-MM-DD dates', async (t) => {
   }
   t.equal(parseDateOfBirth(' 2001-01-01 '), '2001-01-01', 'surrounding spaces are ignored');
   for (const bad of [
-    '2001-02-29', '1900-02-29', '2001-02-30', '2001-04-31', '2001-13-01', '2001-00-10', '2001-01-00',
-    '2001-01-32', '0000-01-01', '01/02/2001', '2001-1-1', '20010101', '2001-01-01T00:00:00Z', '', 'tomorrow',
+    '2001-02-29',
+    '1900-02-29',
+    '2001-02-30',
+    '2001-04-31',
+    '2001-13-01',
+    '2001-00-10',
+    '2001-01-00',
+    '2001-01-32',
+    '0000-01-01',
+    '01/02/2001',
+    '2001-1-1',
+    '20010101',
+    '2001-01-01T00:00:00Z',
+    '',
+    'tomorrow',
   ]) {
     t.equal(parseDateOfBirth(bad), null, bad);
   }
@@ -278,11 +294,25 @@ t.test('an unreal date of birth is a mismatch marked invalid', async (t) => {
 
 t.test('normaliseGender understands codes, words and ISO 5218 digits', async (t) => {
   const cases: [string, string | null][] = [
-    ['F', 'F'], ['f', 'F'], [' Female ', 'F'], ['2', 'F'],
-    ['M', 'M'], ['male', 'M'], ['1', 'M'],
-    ['X', 'X'], ['Other', 'X'],
-    ['U', 'U'], ['unknown', 'U'], ['Not  Known', 'U'], ['0', 'U'], ['9', 'U'],
-    ['', null], ['Q', null], ['3', null], ['constructor', null], ['toString', null],
+    ['F', 'F'],
+    ['f', 'F'],
+    [' Female ', 'F'],
+    ['2', 'F'],
+    ['M', 'M'],
+    ['male', 'M'],
+    ['1', 'M'],
+    ['X', 'X'],
+    ['Other', 'X'],
+    ['U', 'U'],
+    ['unknown', 'U'],
+    ['Not  Known', 'U'],
+    ['0', 'U'],
+    ['9', 'U'],
+    ['', null],
+    ['Q', null],
+    ['3', null],
+    ['constructor', null],
+    ['toString', null],
   ];
   for (const [input, want] of cases) t.equal(normaliseGender(input), want, JSON.stringify(input));
   t.equal(normaliseGender(undefined), null);
@@ -294,7 +324,11 @@ t.test('gender compares by code; not known agrees with anything; X only with X',
   t.equal(check({ gender: 'U' }).code, 'WSVRC001', 'submitted not known');
   t.equal(check({ gender: 'M' }, { ...REGISTERED, gender: 'U' }).code, 'WSVRC001', 'registered not known');
   t.equal(check({ gender: 'X' }, { ...REGISTERED, gender: 'X' }).code, 'WSVRC001');
-  t.equal(check({ gender: 'M' }, { ...REGISTERED, gender: 'odd' }).code, 'WSVRC001', 'unreadable register gender is not known');
+  t.equal(
+    check({ gender: 'M' }, { ...REGISTERED, gender: 'odd' }).code,
+    'WSVRC001',
+    'unreadable register gender is not known',
+  );
 
   const male = check({ gender: 'M' });
   t.equal(male.code, 'WSVRC004');
@@ -343,7 +377,13 @@ t.test('postcode is compared only when both sides have one', async (t) => {
 });
 
 t.test('several differing fields are all named, in a fixed order', async (t) => {
-  const a = check({ postcode: 'M1 1AA', gender: 'M', dateOfBirth: '2004-02-28', familyName: 'Okafor', givenName: 'Priya' });
+  const a = check({
+    postcode: 'M1 1AA',
+    gender: 'M',
+    dateOfBirth: '2004-02-28',
+    familyName: 'Okafor',
+    givenName: 'Priya',
+  });
   t.equal(a.code, 'WSVRC004');
   t.same(a.mismatches, ['givenName', 'familyName', 'dateOfBirth', 'gender', 'postcode']);
   t.same(a.flags, ['VRF1', 'VRF2', 'VRF3', 'VRF4', 'VRF5']);
@@ -355,10 +395,22 @@ t.test('several differing fields are all named, in a fixed order', async (t) => 
 
 t.test('editDistance counts insertions, deletions, substitutions and neighbour swaps', async (t) => {
   const cases: [string, string, number][] = [
-    ['', '', 0], ['', 'abc', 3], ['abc', '', 3], ['smith', 'smith', 0],
-    ['smith', 'smyth', 1], ['smith', 'smiths', 1], ['smith', 'mith', 1], ['smith', 'smtih', 1],
-    ['smith', 'msith', 1], ['smith', 'smiht', 1], ['smith', 'smhti', 2], ['smith', 'smyht', 2],
-    ['kitten', 'sitting', 3], ['ca', 'abc', 3], ['jones', 'jnoes', 1], ['łukasz', 'lukasz', 1],
+    ['', '', 0],
+    ['', 'abc', 3],
+    ['abc', '', 3],
+    ['smith', 'smith', 0],
+    ['smith', 'smyth', 1],
+    ['smith', 'smiths', 1],
+    ['smith', 'mith', 1],
+    ['smith', 'smtih', 1],
+    ['smith', 'msith', 1],
+    ['smith', 'smiht', 1],
+    ['smith', 'smhti', 2],
+    ['smith', 'smyht', 2],
+    ['kitten', 'sitting', 3],
+    ['ca', 'abc', 3],
+    ['jones', 'jnoes', 1],
+    ['łukasz', 'lukasz', 1],
     ['😀a', 'a😀', 1],
   ];
   for (const [a, b, d] of cases) {
@@ -378,9 +430,21 @@ t.test('WSVRC003: given and family names swapped', async (t) => {
 
   t.equal(check({ givenName: 'obrien walker', familyName: 'SIOBHÁN' }).code, 'WSVRC003', 'swapped and normalised');
   t.equal(check({ givenName: "O'Brien-Walker", familyName: 'Siobhin' }).code, 'WSVRC004', 'swapped with a typo');
-  t.equal(check({ givenName: "O'Brien-Walker", familyName: 'Siobhan', dateOfBirth: '2004-02-28' }).code, 'WSVRC004', 'swapped, other date');
-  t.equal(check({ givenName: "O'Brien-Walker", familyName: 'Siobhan', gender: 'M' }).code, 'WSVRC004', 'swapped, other gender');
-  t.equal(check({ givenName: "O'Brien-Walker", familyName: 'Siobhan', postcode: 'M1 1AA' }).code, 'WSVRC004', 'swapped, other postcode');
+  t.equal(
+    check({ givenName: "O'Brien-Walker", familyName: 'Siobhan', dateOfBirth: '2004-02-28' }).code,
+    'WSVRC004',
+    'swapped, other date',
+  );
+  t.equal(
+    check({ givenName: "O'Brien-Walker", familyName: 'Siobhan', gender: 'M' }).code,
+    'WSVRC004',
+    'swapped, other gender',
+  );
+  t.equal(
+    check({ givenName: "O'Brien-Walker", familyName: 'Siobhan', postcode: 'M1 1AA' }).code,
+    'WSVRC004',
+    'swapped, other postcode',
+  );
   t.equal(check({ givenName: "O'Brien-Walker", familyName: 'Priya' }).code, 'WSVRC004', 'only half swapped');
   const halfSwapped = check({ givenName: "O'Brien-Walker" });
   t.equal(halfSwapped.code, 'WSVRC004', 'family name put in the given name, family name kept');
@@ -395,12 +459,32 @@ t.test('WSVRC003: the family name is the previous family name', async (t) => {
   t.same(a.flags, ['VRF2', 'VRF8']);
   t.match(a.message, /previous family name/);
 
-  t.equal(check({ familyName: 'Mullar' }).code, 'WSVRC004', 'a typo in the previous family name is two kinds of difference');
-  t.equal(check({ familyName: 'Müller', givenName: 'Siobhin' }).code, 'WSVRC004', 'previous name and a given-name typo');
-  t.equal(check({ familyName: 'Müller', dateOfBirth: '2004-03-01' }).code, 'WSVRC004', 'previous name and another date');
+  t.equal(
+    check({ familyName: 'Mullar' }).code,
+    'WSVRC004',
+    'a typo in the previous family name is two kinds of difference',
+  );
+  t.equal(
+    check({ familyName: 'Müller', givenName: 'Siobhin' }).code,
+    'WSVRC004',
+    'previous name and a given-name typo',
+  );
+  t.equal(
+    check({ familyName: 'Müller', dateOfBirth: '2004-03-01' }).code,
+    'WSVRC004',
+    'previous name and another date',
+  );
   t.equal(check({ familyName: 'Müller', givenName: 'Priya' }).code, 'WSVRC004', 'previous name and another given name');
-  t.equal(check({ familyName: 'Müller' }, { ...REGISTERED, previousFamilyName: undefined }).code, 'WSVRC004', 'no previous name recorded');
-  t.equal(check({ familyName: 'Müller' }, { ...REGISTERED, previousFamilyName: null }).code, 'WSVRC004', 'null previous name');
+  t.equal(
+    check({ familyName: 'Müller' }, { ...REGISTERED, previousFamilyName: undefined }).code,
+    'WSVRC004',
+    'no previous name recorded',
+  );
+  t.equal(
+    check({ familyName: 'Müller' }, { ...REGISTERED, previousFamilyName: null }).code,
+    'WSVRC004',
+    'null previous name',
+  );
   const swappedPrevious = check({ givenName: 'Müller', familyName: 'Siobhan' });
   t.equal(swappedPrevious.code, 'WSVRC004', 'previous family name given as the given name');
 });
@@ -449,11 +533,23 @@ t.test('just beyond the typo rule is no match', async (t) => {
   }
   t.equal(check({ givenName: 'Kia' }, khan).code, 'WSVRC004', 'no typo allowed on a three-letter given name');
   t.equal(check({ givenName: 'Jamei', familyName: 'Jomes' }, jones).code, 'WSVRC004', 'a typo in both names');
-  t.equal(check({ familyName: 'Jomes', gender: 'M' }, { ...jones, gender: 'F' }).code, 'WSVRC004', 'a typo and another gender');
+  t.equal(
+    check({ familyName: 'Jomes', gender: 'M' }, { ...jones, gender: 'F' }).code,
+    'WSVRC004',
+    'a typo and another gender',
+  );
   t.equal(check({ familyName: 'Jomes', postcode: 'M1 1AA' }, jones).code, 'WSVRC004', 'a typo and another postcode');
   t.equal(check({ familyName: 'Jomes', dateOfBirth: '2004-02-28' }, jones).code, 'WSVRC004', 'a typo and another date');
-  t.equal(check({ familyName: 'Jomes', dateOfBirth: '2004-02-30' }, jones).code, 'WSVRC004', 'a typo and an unreal date');
-  t.equal(check({ familyName: 'Jomes', gender: '?' }, { ...jones, gender: 'U' }).code, 'WSVRC004', 'a typo and an unknown code');
+  t.equal(
+    check({ familyName: 'Jomes', dateOfBirth: '2004-02-30' }, jones).code,
+    'WSVRC004',
+    'a typo and an unreal date',
+  );
+  t.equal(
+    check({ familyName: 'Jomes', gender: '?' }, { ...jones, gender: 'U' }).code,
+    'WSVRC004',
+    'a typo and an unknown code',
+  );
 });
 
 t.test('the register name length decides whether a typo is allowed', async (t) => {
@@ -462,7 +558,11 @@ t.test('the register name length decides whether a typo is allowed', async (t) =
   const smth: RegisterEntry = { ...REGISTERED, familyName: 'Smth' };
   t.equal(check({ familyName: 'Smith' }, smth).code, 'WSVRC004', 'adding a letter to a four-letter name');
   const accented: RegisterEntry = { ...REGISTERED, familyName: "D'Souza" };
-  t.equal(check({ familyName: 'Dsouzq' }, accented).code, 'WSVRC003', 'length counted after normalisation: dsouza has six');
+  t.equal(
+    check({ familyName: 'Dsouzq' }, accented).code,
+    'WSVRC003',
+    'length counted after normalisation: dsouza has six',
+  );
   const short: RegisterEntry = { ...REGISTERED, familyName: "O'Kea" };
   t.equal(check({ familyName: 'Okee' }, short).code, 'WSVRC004', 'okea has four after normalisation');
 });
@@ -500,7 +600,8 @@ t.test('WSVRC002: a merged ULN with the master record details', async (t) => {
     flags: [],
     similarities: [],
     invalid: [],
-    message: 'This ULN has been merged into another learner record, and the details match that record. Use the master ULN given in this answer.',
+    message:
+      'This ULN has been merged into another learner record, and the details match that record. Use the master ULN given in this answer.',
   });
   const master = verifyLearner(detailsOf(MASTER), registerOf(MASTER, RETIRED));
   t.equal(master.code, 'WSVRC001', 'the master ULN itself is an ordinary match');
@@ -512,7 +613,10 @@ t.test('a merged ULN is compared with the master, not with its own old details',
   t.equal(a.code, 'WSVRC004');
   t.equal(a.masterUln, ULN_C);
   t.same(a.mismatches, ['givenName', 'dateOfBirth', 'postcode']);
-  t.match(a.message, /^This ULN has been merged into another learner record; the details were compared with that record\. /);
+  t.match(
+    a.message,
+    /^This ULN has been merged into another learner record; the details were compared with that record\. /,
+  );
 
   const similar = verifyLearner(detailsOf(MASTER, { uln: ULN_B, familyName: 'Evans' }), registerOf(MASTER, RETIRED));
   t.equal(similar.code, 'WSVRC003', 'a similar match with the master is still a similar match');
@@ -651,32 +755,47 @@ t.test('property: normalisation-only changes to a registered learner always matc
 });
 
 function shiftDate(iso: string, days: number): string {
-  const ms = Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) + days * 86_400_000;
+  const ms =
+    Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) + days * 86_400_000;
   return new Date(ms).toISOString().slice(0, 10);
 }
 
 t.test('property: another date of birth never gives a match or a similar match', async (t) => {
   const offset = fc.integer({ min: -30000, max: 30000 }).filter((d) => d !== 0);
   fc.assert(
-    fc.property(fc.nat(LEARNERS.length - 1), offset, fc.nat(3), fc.array(fc.nat(), { minLength: 8, maxLength: 20 }), (i, days, kind, choices) => {
-      const l = LEARNERS[i];
-      const current = currentOf(l);
-      let givenName = disguise(current.givenName, choices);
-      let familyName = current.familyName;
-      // Optionally add a difference that on its own would be a similar match.
-      if (kind === 1) [givenName, familyName] = [familyName, givenName];
-      else if (kind === 2 && current.previousFamilyName) familyName = current.previousFamilyName;
-      else if (kind === 3) familyName = `${familyName}x`;
-      const a = verifyLearner({
-        uln: l.uln,
-        givenName,
-        familyName,
-        dateOfBirth: shiftDate(current.dateOfBirth, days),
-        gender: current.gender,
-        postcode: current.postcode,
-      }, LOOKUP);
-      return a.code === 'WSVRC004' && a.mismatches.includes('dateOfBirth') && a.flags.includes('VRF3') && a.similarities.length === 0;
-    }),
+    fc.property(
+      fc.nat(LEARNERS.length - 1),
+      offset,
+      fc.nat(3),
+      fc.array(fc.nat(), { minLength: 8, maxLength: 20 }),
+      (i, days, kind, choices) => {
+        const l = LEARNERS[i];
+        const current = currentOf(l);
+        let givenName = disguise(current.givenName, choices);
+        let familyName = current.familyName;
+        // Optionally add a difference that on its own would be a similar match.
+        if (kind === 1) [givenName, familyName] = [familyName, givenName];
+        else if (kind === 2 && current.previousFamilyName) familyName = current.previousFamilyName;
+        else if (kind === 3) familyName = `${familyName}x`;
+        const a = verifyLearner(
+          {
+            uln: l.uln,
+            givenName,
+            familyName,
+            dateOfBirth: shiftDate(current.dateOfBirth, days),
+            gender: current.gender,
+            postcode: current.postcode,
+          },
+          LOOKUP,
+        );
+        return (
+          a.code === 'WSVRC004' &&
+          a.mismatches.includes('dateOfBirth') &&
+          a.flags.includes('VRF3') &&
+          a.similarities.length === 0
+        );
+      },
+    ),
     { seed: SEED + 1, numRuns: 1000 },
   );
   t.pass('checked');
@@ -703,7 +822,14 @@ function scenarios(l: GeneratedLearner): SubmittedDetails[] {
     { ...base, givenName: '' },
     { ...base, uln: TEMPORARY_ULN },
     { ...base, uln: ULN_A },
-    { ...base, givenName: 'Quentin', familyName: 'Zebedee-Xavier', dateOfBirth: '1987-06-05', gender: 'X', postcode: 'QQ1 1QQ' },
+    {
+      ...base,
+      givenName: 'Quentin',
+      familyName: 'Zebedee-Xavier',
+      dateOfBirth: '1987-06-05',
+      gender: 'X',
+      postcode: 'QQ1 1QQ',
+    },
   ];
 }
 

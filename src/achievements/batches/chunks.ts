@@ -74,7 +74,11 @@ export interface Counts {
 }
 
 /** Cumulative counts after one more chunk. */
-export function addChunk(before: Counts, outcome: { accepted: number; late: number; unchanged: number; rejected: RowProblem[] }, rows: number): Counts {
+export function addChunk(
+  before: Counts,
+  outcome: { accepted: number; late: number; unchanged: number; rejected: RowProblem[] },
+  rows: number,
+): Counts {
   return {
     accepted: before.accepted + outcome.accepted,
     late: before.late + outcome.late,
@@ -87,7 +91,10 @@ export function addChunk(before: Counts, outcome: { accepted: number; late: numb
 
 /** Problems in file order (row, then as the validator gave them). */
 export function inFileOrder(problems: RowProblem[]): RowProblem[] {
-  return problems.map((p, i) => ({ p, i })).sort((a, b) => a.p.row - b.p.row || a.i - b.i).map(({ p }) => p);
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => a.p.row - b.p.row || a.i - b.i)
+    .map(({ p }) => p);
 }
 
 export interface Duration {
@@ -99,7 +106,10 @@ export interface Duration {
 }
 
 /** How long a batch took (or has taken so far) against the 48-hour target. */
-export function durationOf(batch: { receivedAt: string; finishedAt: string | null; status: string }, now: Date): Duration {
+export function durationOf(
+  batch: { receivedAt: string; finishedAt: string | null; status: string },
+  now: Date,
+): Duration {
   const start = Date.parse(batch.receivedAt);
   if (Number.isNaN(start)) return { seconds: null, targetSeconds: TARGET_SECONDS, withinTarget: null };
   const end = batch.finishedAt ? Date.parse(batch.finishedAt) : now.getTime();
@@ -156,9 +166,18 @@ export function summaryText(s: SummaryInput): string {
   ];
   if (s.failure) lines.push('', `Reason: ${s.failure}`);
   if (s.duration.seconds !== null) {
-    lines.push('', `Time from receipt: ${formatSeconds(s.duration.seconds)} (target: within 48 hours${s.duration.withinTarget ? ', met' : s.duration.withinTarget === false ? ', missed' : ''}).`);
+    lines.push(
+      '',
+      `Time from receipt: ${formatSeconds(s.duration.seconds)} (target: within 48 hours${s.duration.withinTarget ? ', met' : s.duration.withinTarget === false ? ', missed' : ''}).`,
+    );
   }
-  lines.push('', `Status: ${s.statusUrl}`, `Report of rejected rows (CSV): ${s.reportUrl}`, '', 'Personal Learning Record service');
+  lines.push(
+    '',
+    `Status: ${s.statusUrl}`,
+    `Report of rejected rows (CSV): ${s.reportUrl}`,
+    '',
+    'Personal Learning Record service',
+  );
   return lines.join('\n');
 }
 
@@ -169,11 +188,13 @@ export const REPORT_HEADER = ['row', 'record_id', 'field', 'code', 'message'];
  * (starting with = + - @) is prefixed with an apostrophe.
  */
 export function csvLine(values: (string | number | null | undefined)[]): string {
-  return values
-    .map((v) => {
-      let s = v === null || v === undefined ? '' : String(v);
-      if (/^[=+\-@\t\r]/.test(s) && typeof v !== 'number') s = `'${s}`;
-      return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    })
-    .join(',') + '\r\n';
+  return (
+    values
+      .map((v) => {
+        let s = v === null || v === undefined ? '' : String(v);
+        if (/^[=+\-@\t\r]/.test(s) && typeof v !== 'number') s = `'${s}`;
+        return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+      })
+      .join(',') + '\r\n'
+  );
 }

@@ -11,7 +11,14 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { SaxesParser } from 'saxes';
-import { passOf, RECORD_FIELDS, type NumberedRecord, type RecordField, type RowProblem, type SubmittedRecord } from '../rows.js';
+import {
+  passOf,
+  RECORD_FIELDS,
+  type NumberedRecord,
+  type RecordField,
+  type RowProblem,
+  type SubmittedRecord,
+} from '../rows.js';
 
 export type BatchKind = 'csv' | 'xml';
 
@@ -28,7 +35,14 @@ export const READER_CODES = {
 /** Why a whole file is refused; `status` is the HTTP answer when found at upload. */
 export class BatchFileError extends Error {
   constructor(
-    readonly code: 'BATCH_EMPTY' | 'BATCH_NOT_CSV_OR_XML' | 'BATCH_TRUNCATED' | 'BATCH_WRONG_HEADER' | 'BATCH_NOT_READABLE' | 'BATCH_NOT_UTF8' | 'BATCH_TOO_LARGE',
+    readonly code:
+      | 'BATCH_EMPTY'
+      | 'BATCH_NOT_CSV_OR_XML'
+      | 'BATCH_TRUNCATED'
+      | 'BATCH_WRONG_HEADER'
+      | 'BATCH_NOT_READABLE'
+      | 'BATCH_NOT_UTF8'
+      | 'BATCH_TOO_LARGE',
     message: string,
     readonly status = code === 'BATCH_NOT_CSV_OR_XML' ? 415 : code === 'BATCH_TOO_LARGE' ? 413 : 400,
   ) {
@@ -38,7 +52,9 @@ export class BatchFileError extends Error {
 }
 
 /** One data row of the file: a record, or the problem that kept it from being one. */
-export type FileItem = { row: number; record: SubmittedRecord; problem?: undefined } | { row: number; record?: undefined; problem: RowProblem };
+export type FileItem =
+  | { row: number; record: SubmittedRecord; problem?: undefined }
+  | { row: number; record?: undefined; problem: RowProblem };
 
 /**
  * The kind of a file from its first bytes (a byte-order mark and leading blank space
@@ -46,15 +62,34 @@ export type FileItem = { row: number; record: SubmittedRecord; problem?: undefin
  * else (binary, JSON, free text) is neither. Pure.
  */
 export function detectKind(head: Buffer): BatchKind {
-  if (head.length === 0) throw new BatchFileError('BATCH_EMPTY', 'the file is empty: send a CSV or XML achievement file (docs/interface-files.md)');
+  if (head.length === 0)
+    throw new BatchFileError(
+      'BATCH_EMPTY',
+      'the file is empty: send a CSV or XML achievement file (docs/interface-files.md)',
+    );
   if (head.subarray(0, 8192).includes(0)) {
-    throw new BatchFileError('BATCH_NOT_CSV_OR_XML', 'the file is binary, not CSV or XML (see docs/interface-files.md)');
+    throw new BatchFileError(
+      'BATCH_NOT_CSV_OR_XML',
+      'the file is binary, not CSV or XML (see docs/interface-files.md)',
+    );
   }
-  const text = head.toString('utf8').replace(/^\uFEFF/, '').replace(/^\s+/, '');
-  if (text === '') throw new BatchFileError('BATCH_EMPTY', 'the file holds only blank space: send a CSV or XML achievement file (docs/interface-files.md)');
+  const text = head
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .replace(/^\s+/, '');
+  if (text === '')
+    throw new BatchFileError(
+      'BATCH_EMPTY',
+      'the file holds only blank space: send a CSV or XML achievement file (docs/interface-files.md)',
+    );
   if (text.startsWith('<')) return 'xml';
   const firstLine = text.split(/\r?\n/, 1)[0];
-  const names = firstLine.split(',').map((n) => n.trim().replace(/^"(.*)"$/, '$1').toLowerCase());
+  const names = firstLine.split(',').map((n) =>
+    n
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .toLowerCase(),
+  );
   const known = names.filter((n) => (RECORD_FIELDS as readonly string[]).includes(n)).length;
   if (names.length < 2 || known === 0) {
     throw new BatchFileError(
@@ -71,17 +106,26 @@ export function detectKind(head: Buffer): BatchKind {
  * without a header would put a learner's details there). Pure.
  */
 export function headerColumns(header: string[]): RecordField[] {
-  const names = header.map((n) => n.trim().replace(/^\uFEFF/, '').toLowerCase());
+  const names = header.map((n) =>
+    n
+      .trim()
+      .replace(/^\uFEFF/, '')
+      .toLowerCase(),
+  );
   const fields = RECORD_FIELDS as readonly string[];
   const unknown = names.map((n, i) => ({ n, i })).filter(({ n }) => !fields.includes(n));
   const missing = RECORD_FIELDS.filter((f) => !names.includes(f));
   const repeated = [...new Set(names.filter((n, i) => fields.includes(n) && names.indexOf(n) !== i))];
   const problems: string[] = [];
   if (missing.length > 0) problems.push(`missing ${missing.join(', ')}`);
-  if (unknown.length > 0) problems.push(`column(s) ${unknown.map(({ i }) => i + 1).join(', ')} are not interface fields`);
+  if (unknown.length > 0)
+    problems.push(`column(s) ${unknown.map(({ i }) => i + 1).join(', ')} are not interface fields`);
   if (repeated.length > 0) problems.push(`repeated ${repeated.join(', ')}`);
   if (problems.length > 0) {
-    throw new BatchFileError('BATCH_WRONG_HEADER', `the CSV header is wrong: ${problems.join('; ')}. It must name the fields ${RECORD_FIELDS.join(',')}`);
+    throw new BatchFileError(
+      'BATCH_WRONG_HEADER',
+      `the CSV header is wrong: ${problems.join('; ')}. It must name the fields ${RECORD_FIELDS.join(',')}`,
+    );
   }
   return names as RecordField[];
 }
@@ -142,9 +186,15 @@ async function* readCsv(path: string): AsyncGenerator<FileItem> {
     if (err instanceof BatchFileError) throw err;
     const e = err as { code?: string; lines?: number; message: string };
     if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
-      throw new BatchFileError('BATCH_TRUNCATED', `the CSV file ends inside a quoted field opened on line ${e.lines ?? '?'}: it is truncated or a quote is not closed`);
+      throw new BatchFileError(
+        'BATCH_TRUNCATED',
+        `the CSV file ends inside a quoted field opened on line ${e.lines ?? '?'}: it is truncated or a quote is not closed`,
+      );
     }
-    throw new BatchFileError('BATCH_NOT_READABLE', `the CSV file cannot be read near line ${e.lines ?? '?'} (${e.code ?? 'parse error'})`);
+    throw new BatchFileError(
+      'BATCH_NOT_READABLE',
+      `the CSV file cannot be read near line ${e.lines ?? '?'} (${e.code ?? 'parse error'})`,
+    );
   }
   if (!columns) throw new BatchFileError('BATCH_EMPTY', 'the file is empty');
 }
@@ -174,30 +224,50 @@ async function* readXml(path: string): AsyncGenerator<FileItem> {
     const name = local(tag.name);
     if (depth === 1) {
       if (name !== 'achievements') {
-        throw new BatchFileError('BATCH_WRONG_HEADER', `the XML root element must be <achievements> (see docs/interface-files.xsd), not <${name.slice(0, 40)}>`);
+        throw new BatchFileError(
+          'BATCH_WRONG_HEADER',
+          `the XML root element must be <achievements> (see docs/interface-files.xsd), not <${name.slice(0, 40)}>`,
+        );
       }
       sawRoot = true;
     } else if (depth === 2) {
       row++;
       if (name !== 'record') {
-        problem = { row, code: READER_CODES.unknownField, message: `element ${row} inside <achievements> is <${name.slice(0, 40)}>, not <record>; it was not read` };
+        problem = {
+          row,
+          code: READER_CODES.unknownField,
+          message: `element ${row} inside <achievements> is <${name.slice(0, 40)}>, not <record>; it was not read`,
+        };
       } else {
         record = {};
         problem = undefined;
       }
     } else if (depth === 3 && record) {
       if (!fields.includes(name)) {
-        problem ??= { row, code: READER_CODES.unknownField, message: `record ${row} holds <${name.slice(0, 40)}>, which is not an interface field; the record was not read` };
+        problem ??= {
+          row,
+          code: READER_CODES.unknownField,
+          message: `record ${row} holds <${name.slice(0, 40)}>, which is not an interface field; the record was not read`,
+        };
         field = undefined;
       } else if ((record as Record<string, unknown>)[name] !== undefined) {
-        problem ??= { row, field: name as RecordField, code: READER_CODES.repeatedField, message: `record ${row} gives <${name}> twice; the record was not read` };
+        problem ??= {
+          row,
+          field: name as RecordField,
+          code: READER_CODES.repeatedField,
+          message: `record ${row} gives <${name}> twice; the record was not read`,
+        };
         field = undefined;
       } else {
         field = name as RecordField;
         text = '';
       }
     } else if (depth > 3 && record) {
-      problem ??= { row, code: READER_CODES.unknownField, message: `record ${row} has an element nested inside a field; the record was not read` };
+      problem ??= {
+        row,
+        code: READER_CODES.unknownField,
+        message: `record ${row} has an element nested inside a field; the record was not read`,
+      };
       field = undefined;
     }
   });
@@ -229,7 +299,10 @@ async function* readXml(path: string): AsyncGenerator<FileItem> {
       try {
         str = decoder.decode(chunk as Buffer, { stream: true });
       } catch {
-        throw new BatchFileError('BATCH_NOT_UTF8', `the XML file is not valid UTF-8 (within bytes ${offset} to ${offset + (chunk as Buffer).length})`);
+        throw new BatchFileError(
+          'BATCH_NOT_UTF8',
+          `the XML file is not valid UTF-8 (within bytes ${offset} to ${offset + (chunk as Buffer).length})`,
+        );
       }
       offset += (chunk as Buffer).length;
       parser.write(str);
@@ -240,13 +313,17 @@ async function* readXml(path: string): AsyncGenerator<FileItem> {
     if (err instanceof BatchFileError) throw err;
     if (/unclosed tag|unexpected end|document must contain a root/i.test((err as Error).message)) {
       if (!sawRoot) throw new BatchFileError('BATCH_EMPTY', 'the XML file has no <achievements> element');
-      throw new BatchFileError('BATCH_TRUNCATED', `the XML file ends before </achievements>: it is truncated (${xmlPlace(err)})`);
+      throw new BatchFileError(
+        'BATCH_TRUNCATED',
+        `the XML file ends before </achievements>: it is truncated (${xmlPlace(err)})`,
+      );
     }
     throw new BatchFileError('BATCH_NOT_READABLE', `the XML file is not well-formed at ${xmlPlace(err)}`);
   }
   while (ready.length > 0) yield ready.shift()!;
   if (!sawRoot) throw new BatchFileError('BATCH_EMPTY', 'the XML file has no <achievements> element');
-  if (!closedRoot) throw new BatchFileError('BATCH_TRUNCATED', 'the XML file ends before </achievements>: it is truncated');
+  if (!closedRoot)
+    throw new BatchFileError('BATCH_TRUNCATED', 'the XML file ends before </achievements>: it is truncated');
 }
 
 export interface Inspection {
@@ -274,7 +351,10 @@ export async function inspectFile(path: string): Promise<Inspection> {
     else counts.qualificationRows++;
   }
   if (counts.rows === 0) {
-    throw new BatchFileError('BATCH_EMPTY', kind === 'csv' ? 'the CSV file has a header but no rows' : 'the XML file has no <record> elements');
+    throw new BatchFileError(
+      'BATCH_EMPTY',
+      kind === 'csv' ? 'the CSV file has a header but no rows' : 'the XML file has no <record> elements',
+    );
   }
   return counts;
 }
@@ -286,7 +366,10 @@ async function checkUtf8(path: string): Promise<void> {
     try {
       decoder.decode(chunk as Buffer, { stream: true });
     } catch {
-      throw new BatchFileError('BATCH_NOT_UTF8', `the CSV file is not valid UTF-8 (within bytes ${offset} to ${offset + (chunk as Buffer).length})`);
+      throw new BatchFileError(
+        'BATCH_NOT_UTF8',
+        `the CSV file is not valid UTF-8 (within bytes ${offset} to ${offset + (chunk as Buffer).length})`,
+      );
     }
     offset += (chunk as Buffer).length;
   }

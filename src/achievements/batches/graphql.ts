@@ -11,8 +11,17 @@ import { visibleBatch } from './routes.js';
 import { batchView } from './schemas.js';
 
 export const batchSdl = /* GraphQL */ `
-  type AchievementBatchCounts { accepted: Int!, rejected: Int!, unchanged: Int!, late: Int! }
-  type AchievementBatchProgress { pass: String!, processed: Int!, percent: Float! }
+  type AchievementBatchCounts {
+    accepted: Int!
+    rejected: Int!
+    unchanged: Int!
+    late: Int!
+  }
+  type AchievementBatchProgress {
+    pass: String!
+    processed: Int!
+    percent: Float!
+  }
   type AchievementBatchDuration {
     seconds: Float
     targetSeconds: Int!
@@ -69,8 +78,9 @@ export function batchResolvers(app: FastifyInstance): IResolvers {
       achievementBatches: async (_root: unknown, args: { limit: number; ao?: string | null }, ctx) => {
         const principal = await requireRole(ctx, VIEWERS);
         const operator = principal.roles.includes('operator');
-        if (!operator && !principal.organisation) throw asGraphqlError(new AppError(403, 'FORBIDDEN', 'your token names no organisation'));
-        const ao = operator ? args.ao ?? null : principal.organisation!;
+        if (!operator && !principal.organisation)
+          throw asGraphqlError(new AppError(403, 'FORBIDDEN', 'your token names no organisation'));
+        const ao = operator ? (args.ao ?? null) : principal.organisation!;
         const limit = Math.min(Math.max(args.limit, 1), 200);
         const now = new Date();
         return (await listBatches(app.deps.graph, ao, limit)).map((b) => batchView(app.config, b, now));

@@ -32,10 +32,14 @@ function bar(percent: number, width = 30): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
 
-export async function runImport(deps: { graph: Graph; config: Config; jobs: JobQueue }, opts: ImportOptions, out: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<number> {
+export async function runImport(
+  deps: { graph: Graph; config: Config; jobs: JobQueue },
+  opts: ImportOptions,
+  out: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
+): Promise<number> {
   const { config } = deps;
   if (!/^1[0-9]{7}$/.test(opts.ao)) {
-    out.stderr.write('--ao must be the awarding organisation\'s UKPRN (8 digits starting with 1)\n');
+    out.stderr.write("--ao must be the awarding organisation's UKPRN (8 digits starting with 1)\n");
     return 2;
   }
   if (opts.batchId !== undefined && !new RegExp(IDEMPOTENCY_KEY_PATTERN).test(opts.batchId)) {
@@ -56,15 +60,19 @@ export async function runImport(deps: { graph: Graph; config: Config; jobs: JobQ
   let received;
   try {
     const stored = await storeStream(config, createReadStream(opts.file));
-    received = await receiveBatch(deps, {
-      stored,
-      fileName: path.basename(opts.file),
-      aoUkprn: opts.ao,
-      subject: CLI_SUBJECT,
-      validateOnly: opts.validateOnly,
-      idempotencyKey: opts.batchId,
-      source: 'cli',
-    }, new Date());
+    received = await receiveBatch(
+      deps,
+      {
+        stored,
+        fileName: path.basename(opts.file),
+        aoUkprn: opts.ao,
+        subject: CLI_SUBJECT,
+        validateOnly: opts.validateOnly,
+        idempotencyKey: opts.batchId,
+        source: 'cli',
+      },
+      new Date(),
+    );
   } catch (err) {
     if (err instanceof AppError) {
       out.stderr.write(`refused (${err.code}), nothing was stored: ${err.message}\n`);
@@ -73,7 +81,9 @@ export async function runImport(deps: { graph: Graph; config: Config; jobs: JobQ
     throw err;
   }
   const id = received.batch.id;
-  out.stderr.write(`batch ${id}${received.created ? '' : ' (sent before: following the first batch)'}: ${received.batch.rows} rows, ${received.batch.kind.toUpperCase()}${opts.validateOnly ? ', validate only' : ''}\n`);
+  out.stderr.write(
+    `batch ${id}${received.created ? '' : ' (sent before: following the first batch)'}: ${received.batch.rows} rows, ${received.batch.kind.toUpperCase()}${opts.validateOnly ? ', validate only' : ''}\n`,
+  );
 
   const tty = out.stderr.isTTY === true;
   let lastShown = -1;
@@ -82,14 +92,20 @@ export async function runImport(deps: { graph: Graph; config: Config; jobs: JobQ
   for (;;) {
     const batch = (await getBatch(deps.graph, id))!;
     if (batch.status === 'completed' || batch.status === 'failed') {
-      if (batch.status === 'completed') out.stderr.write(tty ? `\r${bar(100)} 100.0%${' '.repeat(30)}\n` : '100.0% done\n');
-      out.stdout.write(`${summaryText({ ...batch, duration: durationOf(batch, new Date()), ...batchUrls(config, id) })}\n`);
+      if (batch.status === 'completed')
+        out.stderr.write(tty ? `\r${bar(100)} 100.0%${' '.repeat(30)}\n` : '100.0% done\n');
+      out.stdout.write(
+        `${summaryText({ ...batch, duration: durationOf(batch, new Date()), ...batchUrls(config, id) })}\n`,
+      );
       return batch.status === 'completed' ? 0 : 1;
     }
     const job = await Job.fromId(deps.jobs.queue, jobIdFor(id));
     const progress = (job?.progress ?? null) as BatchProgress | number | null;
     const percent = typeof progress === 'object' && progress !== null ? progress.percent : 0;
-    const label = typeof progress === 'object' && progress !== null ? `${progress.pass} ${progress.processed}/${progress.total} rows` : batch.status;
+    const label =
+      typeof progress === 'object' && progress !== null
+        ? `${progress.pass} ${progress.processed}/${progress.total} rows`
+        : batch.status;
     if (tty) out.stderr.write(`\r${bar(percent)} ${percent.toFixed(1).padStart(5)}% ${label}   `);
     else if (Math.floor(percent / 10) > lastShown) {
       lastShown = Math.floor(percent / 10);

@@ -70,7 +70,11 @@ function asBatch(raw: Record<string, unknown>): Batch {
 }
 
 /** Store a received batch; `created` false when its id (an idempotency key) was already used. */
-export async function createBatch(graph: Graph, batch: NewBatch, receivedAt: Date): Promise<{ created: boolean; sha256: string; aoUkprn: string }> {
+export async function createBatch(
+  graph: Graph,
+  batch: NewBatch,
+  receivedAt: Date,
+): Promise<{ created: boolean; sha256: string; aoUkprn: string }> {
   const { id, ...props } = batch;
   const [row] = await graph.write('achievements/batch-create', { id, props, receivedAt: receivedAt.toISOString() });
   return row as { created: boolean; sha256: string; aoUkprn: string };
@@ -87,7 +91,12 @@ export async function listBatches(graph: Graph, aoUkprn: string | null, limit: n
 }
 
 /** Returns false when the batch has already finished (nothing to do). */
-export async function setStatus(graph: Graph, id: string, status: 'validating' | 'loading', at: Date): Promise<boolean> {
+export async function setStatus(
+  graph: Graph,
+  id: string,
+  status: 'validating' | 'loading',
+  at: Date,
+): Promise<boolean> {
   const rows = await graph.write('achievements/batch-status', { id, status, at: at.toISOString() });
   return rows.length > 0;
 }
@@ -98,11 +107,22 @@ export async function lockCheckpoint(tx: GraphTx, id: string): Promise<Checkpoin
   return row as unknown as Checkpoint;
 }
 
-export async function saveCheckpoint(tx: GraphTx, id: string, checkpoint: Omit<Checkpoint, 'status'>, rejections: Rejection[]): Promise<void> {
+export async function saveCheckpoint(
+  tx: GraphTx,
+  id: string,
+  checkpoint: Omit<Checkpoint, 'status'>,
+  rejections: Rejection[],
+): Promise<void> {
   await tx.run('achievements/batch-checkpoint', { id, ...checkpoint, rejections });
 }
 
-export async function finishBatch(graph: Graph, id: string, status: 'completed' | 'failed', at: Date, failure: string | null): Promise<void> {
+export async function finishBatch(
+  graph: Graph,
+  id: string,
+  status: 'completed' | 'failed',
+  at: Date,
+  failure: string | null,
+): Promise<void> {
   await graph.write('achievements/batch-finish', { id, status, at: at.toISOString(), failure });
 }
 

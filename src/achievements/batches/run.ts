@@ -13,9 +13,28 @@ import type { Graph } from '../../platform/neo4j.js';
 import type { Mailer } from '../../platform/mail.js';
 import { newBatchState, planChunk, writeChunk, type ChunkPlan } from '../records.js';
 import type { Submitter } from '../rows.js';
-import { addChunk, chunksDone, chunksOfPass, durationOf, inFileOrder, PASSES, percentDone, summaryText, type Pass } from './chunks.js';
+import {
+  addChunk,
+  chunksDone,
+  chunksOfPass,
+  durationOf,
+  inFileOrder,
+  PASSES,
+  percentDone,
+  summaryText,
+  type Pass,
+} from './chunks.js';
 import { BatchFileError, readItems } from './file.js';
-import { finishBatch, getBatch, lockCheckpoint, noteMail, saveCheckpoint, setStatus, submitterEmail, type Batch } from './repository.js';
+import {
+  finishBatch,
+  getBatch,
+  lockCheckpoint,
+  noteMail,
+  saveCheckpoint,
+  setStatus,
+  submitterEmail,
+  type Batch,
+} from './repository.js';
 
 export interface BatchProgress {
   batchId: string;
@@ -38,9 +57,7 @@ export interface RunDeps {
 }
 
 export type RunResult =
-  | { outcome: 'missing' }
-  | { outcome: 'superseded' }
-  | { outcome: 'completed' | 'failed'; batch: Batch };
+  { outcome: 'missing' } | { outcome: 'superseded' } | { outcome: 'completed' | 'failed'; batch: Batch };
 
 /** Another run of the same batch committed a chunk this run meant to: this run stops. */
 class Superseded extends Error {}
@@ -80,7 +97,8 @@ export async function runBatch(batchId: string, deps: RunDeps): Promise<RunResul
     } catch {
       return await fail(batch, 'the stored batch file is missing; send the file again', deps);
     }
-    if (digest !== batch.sha256) return await fail(batch, 'the stored batch file has changed since it was received; send the file again', deps);
+    if (digest !== batch.sha256)
+      return await fail(batch, 'the stored batch file has changed since it was received; send the file again', deps);
 
     const submitter: Submitter = { aoUkprn: batch.aoUkprn, nation: batch.nation, subject: batch.subject };
     const options = { validateOnly: batch.validateOnly, submittedAt: new Date(batch.receivedAt), batchId };
@@ -95,12 +113,14 @@ export async function runBatch(batchId: string, deps: RunDeps): Promise<RunResul
       if (skip === Number.POSITIVE_INFINITY) continue;
       for await (const chunk of chunksOfPass(readItems(file, batch.kind), pass, config.batchChunkRows)) {
         if (chunk.index < skip) continue;
-        const plan: ChunkPlan | null = chunk.records.length > 0 ? await planChunk(graph, submitter, chunk.records, options, state) : null;
+        const plan: ChunkPlan | null =
+          chunk.records.length > 0 ? await planChunk(graph, submitter, chunk.records, options, state) : null;
         processed = await graph.writeTx(async (tx) => {
           const cp = await lockCheckpoint(tx, batchId);
           const expected = cp.pass === pass && cp.chunk === chunk.index;
           const passStart = chunk.index === 0 && PASSES.indexOf(pass) === PASSES.indexOf(cp.pass as Pass) + 1;
-          if ((cp.status !== 'validating' && cp.status !== 'loading') || !(expected || passStart)) throw new Superseded();
+          if ((cp.status !== 'validating' && cp.status !== 'loading') || !(expected || passStart))
+            throw new Superseded();
           const outcome = plan ? await writeChunk(tx, plan) : { accepted: 0, late: 0, unchanged: 0, rejected: [] };
           const problems = inFileOrder([...chunk.unreadable, ...outcome.rejected]);
           const counts = addChunk(cp, { ...outcome, rejected: problems }, chunk.size);
@@ -125,7 +145,11 @@ export async function runBatch(batchId: string, deps: RunDeps): Promise<RunResul
     if (err instanceof BatchFileError) return await fail(batch, err.message, deps);
     if (deps.finalAttempt) {
       deps.log?.warn({ batchId, err: (err as Error).message }, 'batch failed on its last attempt');
-      return await fail(batch, 'the batch could not be completed after several attempts (a service fault, not your file); send it again or contact the service desk', deps);
+      return await fail(
+        batch,
+        'the batch could not be completed after several attempts (a service fault, not your file); send it again or contact the service desk',
+        deps,
+      );
     }
     throw err;
   }
@@ -138,7 +162,17 @@ async function fail(batch: Batch, reason: string, deps: RunDeps): Promise<RunRes
 
 async function finished(batchId: string, deps: RunDeps): Promise<RunResult> {
   const batch = (await getBatch(deps.graph, batchId))!;
-  deps.log?.info({ batchId, status: batch.status, accepted: batch.accepted, rejected: batch.rejected, unchanged: batch.unchanged, late: batch.late }, 'batch finished');
+  deps.log?.info(
+    {
+      batchId,
+      status: batch.status,
+      accepted: batch.accepted,
+      rejected: batch.rejected,
+      unchanged: batch.unchanged,
+      late: batch.late,
+    },
+    'batch finished',
+  );
   await notify(batch, deps);
   return { outcome: batch.status as 'completed' | 'failed', batch: (await getBatch(deps.graph, batchId))! };
 }
@@ -148,10 +182,18 @@ async function notify(batch: Batch, deps: RunDeps): Promise<void> {
   if (batch.mail) return;
   const to = await submitterEmail(deps.graph, batch.subject);
   if (!to) {
-    await noteMail(deps.graph, batch.id, 'not sent: the submitter is an API client or a token without a user account with an email address');
+    await noteMail(
+      deps.graph,
+      batch.id,
+      'not sent: the submitter is an API client or a token without a user account with an email address',
+    );
     return;
   }
-  const text = summaryText({ ...batch, duration: durationOf(batch, (deps.now ?? (() => new Date()))()), ...batchUrls(deps.config, batch.id) });
+  const text = summaryText({
+    ...batch,
+    duration: durationOf(batch, (deps.now ?? (() => new Date()))()),
+    ...batchUrls(deps.config, batch.id),
+  });
   const subject = `Achievement batch ${batch.id}: ${batch.status}${batch.validateOnly ? ' (validate only)' : ''}`;
   try {
     const result = await deps.mailer.send({ to, subject, text, kind: 'batch-report' });

@@ -14,7 +14,16 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 export const BatchView = Type.Object(
   {
     id: Type.String({ description: 'The batch id; with a client batch id it is "UKPRN-<your id>"' }),
-    status: Type.Union([Type.Literal('received'), Type.Literal('validating'), Type.Literal('loading'), Type.Literal('completed'), Type.Literal('failed')], { description: 'received, validating, loading, completed or failed' }),
+    status: Type.Union(
+      [
+        Type.Literal('received'),
+        Type.Literal('validating'),
+        Type.Literal('loading'),
+        Type.Literal('completed'),
+        Type.Literal('failed'),
+      ],
+      { description: 'received, validating, loading, completed or failed' },
+    ),
     validateOnly: Type.Boolean({ description: 'Only checked: nothing is stored' }),
     aoUkprn: Type.String(),
     submittedBy: Type.String({ description: 'The user or API client id that sent it' }),
@@ -79,9 +88,18 @@ export function batchView(config: Config, b: Batch, now: Date): BatchView {
 
 export const UploadBody = Type.Object(
   {
-    file: Type.String({ format: 'binary', description: 'The achievement file: CSV or XML (docs/interface-files.md); the kind is read from the content' }),
+    file: Type.String({
+      format: 'binary',
+      description: 'The achievement file: CSV or XML (docs/interface-files.md); the kind is read from the content',
+    }),
     validateOnly: Type.Optional(Type.Boolean({ description: 'Check every row and report; store nothing' })),
-    batchId: Type.Optional(Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: 'Your id for this batch: sending it again answers the first batch and changes nothing. Same as the Idempotency-Key header' })),
+    batchId: Type.Optional(
+      Type.String({
+        pattern: IDEMPOTENCY_KEY_PATTERN,
+        description:
+          'Your id for this batch: sending it again answers the first batch and changes nothing. Same as the Idempotency-Key header',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -89,13 +107,17 @@ export const UploadBody = Type.Object(
 export const UploadQuery = Type.Object(
   {
     validateOnly: Type.Optional(Type.Boolean({ description: 'The same as the form field' })),
-    batchId: Type.Optional(Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: 'The same as the form field' })),
+    batchId: Type.Optional(
+      Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: 'The same as the form field' }),
+    ),
   },
   { additionalProperties: false },
 );
 
 export const UploadHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: 'Your id for this batch (like batchId)' })),
+  'idempotency-key': Type.Optional(
+    Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: 'Your id for this batch (like batchId)' }),
+  ),
 });
 
 /**
@@ -112,7 +134,7 @@ export const BatchParams = Type.Object({ id: Type.String({ minLength: 1, maxLeng
 export const ListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    ao: Type.Optional(Type.String({ pattern: '^1[0-9]{7}$', description: 'Operator only: one AO\'s batches' })),
+    ao: Type.Optional(Type.String({ pattern: '^1[0-9]{7}$', description: "Operator only: one AO's batches" })),
   },
   { additionalProperties: false },
 );

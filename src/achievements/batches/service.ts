@@ -35,7 +35,11 @@ export function batchesDir(config: Config): string {
 }
 
 /** Stream a file to a temporary name under the batches folder, hashing it; never held in memory. */
-export async function storeStream(config: Config, source: Readable, maxBytes = config.batchMaxBytes): Promise<StoredFile> {
+export async function storeStream(
+  config: Config,
+  source: Readable,
+  maxBytes = config.batchMaxBytes,
+): Promise<StoredFile> {
   const dir = batchesDir(config);
   await mkdir(dir, { recursive: true });
   const temp = path.join(dir, `.incoming-${randomUUID()}.part`);
@@ -62,7 +66,10 @@ export async function storeStream(config: Config, source: Readable, maxBytes = c
 }
 
 export function tooLarge(maxBytes: number): BatchFileError {
-  return new BatchFileError('BATCH_TOO_LARGE', `the file is larger than the ${maxBytes} bytes a batch may be (BATCH_MAX_BYTES); split it into several batches`);
+  return new BatchFileError(
+    'BATCH_TOO_LARGE',
+    `the file is larger than the ${maxBytes} bytes a batch may be (BATCH_MAX_BYTES); split it into several batches`,
+  );
 }
 
 export interface ReceiveInput {
@@ -91,7 +98,11 @@ export function batchIdFor(aoUkprn: string, key: string | undefined): string {
  * nothing is recorded). A repeated idempotency key with the same file answers the first
  * batch; with a different file it is a conflict.
  */
-export async function receiveBatch(deps: { graph: Graph; config: Config; jobs: JobQueue }, input: ReceiveInput, now: Date): Promise<Received> {
+export async function receiveBatch(
+  deps: { graph: Graph; config: Config; jobs: JobQueue },
+  input: ReceiveInput,
+  now: Date,
+): Promise<Received> {
   const { graph, config, jobs } = deps;
   const id = batchIdFor(input.aoUkprn, input.idempotencyKey);
   let adopted = false;
@@ -111,24 +122,28 @@ export async function receiveBatch(deps: { graph: Graph; config: Config; jobs: J
     await rename(input.stored.temp, path.join(config.dataDir, file));
     adopted = true;
     const org = await getOrganisation(graph, input.aoUkprn);
-    const result = await createBatch(graph, {
-      id,
-      aoUkprn: input.aoUkprn,
-      nation: org?.nation ?? DEFAULT_NATION,
-      subject: input.subject,
-      kind: inspection.kind,
-      file,
-      fileName: input.fileName.slice(0, 200),
-      bytes: input.stored.bytes,
-      sha256: input.stored.sha256,
-      validateOnly: input.validateOnly,
-      idempotencyKey: input.idempotencyKey ?? null,
-      source: input.source,
-      rows: inspection.rows,
-      unitRows: inspection.unitRows,
-      qualificationRows: inspection.qualificationRows,
-      malformedRows: inspection.malformedRows,
-    }, now);
+    const result = await createBatch(
+      graph,
+      {
+        id,
+        aoUkprn: input.aoUkprn,
+        nation: org?.nation ?? DEFAULT_NATION,
+        subject: input.subject,
+        kind: inspection.kind,
+        file,
+        fileName: input.fileName.slice(0, 200),
+        bytes: input.stored.bytes,
+        sha256: input.stored.sha256,
+        validateOnly: input.validateOnly,
+        idempotencyKey: input.idempotencyKey ?? null,
+        source: input.source,
+        rows: inspection.rows,
+        unitRows: inspection.unitRows,
+        qualificationRows: inspection.qualificationRows,
+        malformedRows: inspection.malformedRows,
+      },
+      now,
+    );
     if (!result.created) {
       // Two uploads with one key at the same moment: the first one's batch stands.
       return { batch: sameFileOrConflict((await getBatch(graph, id))!, input), created: false };
@@ -146,8 +161,16 @@ export function jobIdFor(batchId: string): string {
 }
 
 function sameFileOrConflict(earlier: Batch, input: ReceiveInput): Batch {
-  if (earlier.aoUkprn !== input.aoUkprn || earlier.sha256 !== input.stored.sha256 || earlier.validateOnly !== input.validateOnly) {
-    throw new AppError(409, 'IDEMPOTENCY_CONFLICT', `batch id "${input.idempotencyKey}" was already used for a different file or setting (batch ${earlier.id}); use a new id for a new file`);
+  if (
+    earlier.aoUkprn !== input.aoUkprn ||
+    earlier.sha256 !== input.stored.sha256 ||
+    earlier.validateOnly !== input.validateOnly
+  ) {
+    throw new AppError(
+      409,
+      'IDEMPOTENCY_CONFLICT',
+      `batch id "${input.idempotencyKey}" was already used for a different file or setting (batch ${earlier.id}); use a new id for a new file`,
+    );
   }
   return earlier;
 }

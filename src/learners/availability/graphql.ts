@@ -69,11 +69,17 @@ export function availabilityResolvers(app: FastifyInstance): IResolvers {
       },
     },
     Mutation: {
-      setAvailability: async (_root, args: { uln: string; available: boolean; channel: string; requestedAt?: string | null; note?: string | null }, ctx) => {
+      setAvailability: async (
+        _root,
+        args: { uln: string; available: boolean; channel: string; requestedAt?: string | null; note?: string | null },
+        ctx,
+      ) => {
         const principal = await requireRole(ctx, ['learner', 'operator']);
         try {
           if (!(AVAILABILITY_CHANNELS as readonly string[]).includes(args.channel)) {
-            throw new AppError(400, 'VALIDATION', `channel must be one of ${AVAILABILITY_CHANNELS.join(', ')}`, { field: 'channel' });
+            throw new AppError(400, 'VALIDATION', `channel must be one of ${AVAILABILITY_CHANNELS.join(', ')}`, {
+              field: 'channel',
+            });
           }
           return await setAvailability(deps, principal, args.uln, {
             available: args.available,

@@ -31,20 +31,34 @@ export interface NewAvailabilityRequest {
   serviceHours: number;
 }
 
-type RawRequest = Omit<AvailabilityRequestRecord, 'requestedAt' | 'handledAt'> & { requestedAtMs: number; handledAtMs: number };
+type RawRequest = Omit<AvailabilityRequestRecord, 'requestedAt' | 'handledAt'> & {
+  requestedAtMs: number;
+  handledAtMs: number;
+};
 
 function toRecord(raw: RawRequest): AvailabilityRequestRecord {
   const { requestedAtMs, handledAtMs, ...rest } = raw;
-  return { ...rest, note: rest.note ?? null, requestedAt: new Date(requestedAtMs).toISOString(), handledAt: new Date(handledAtMs).toISOString() };
+  return {
+    ...rest,
+    note: rest.note ?? null,
+    requestedAt: new Date(requestedAtMs).toISOString(),
+    handledAt: new Date(handledAtMs).toISOString(),
+  };
 }
 
 /** Store the request and change the flag in one statement; null when the learner does not exist. */
-export async function recordAvailabilityRequest(graph: Graph, req: NewAvailabilityRequest): Promise<{ uln: string; available: boolean; mergedRecords: number; request: AvailabilityRequestRecord } | null> {
-  const [row] = await graph.write<{ uln: string; available: boolean; mergedRecords: number; request: RawRequest }>('learners/availability-record-request', {
-    ...req,
-    requestedAt: req.requestedAt.toISOString(),
-    handledAt: req.handledAt.toISOString(),
-  });
+export async function recordAvailabilityRequest(
+  graph: Graph,
+  req: NewAvailabilityRequest,
+): Promise<{ uln: string; available: boolean; mergedRecords: number; request: AvailabilityRequestRecord } | null> {
+  const [row] = await graph.write<{ uln: string; available: boolean; mergedRecords: number; request: RawRequest }>(
+    'learners/availability-record-request',
+    {
+      ...req,
+      requestedAt: req.requestedAt.toISOString(),
+      handledAt: req.handledAt.toISOString(),
+    },
+  );
   if (!row) return null;
   return { uln: row.uln, available: row.available, mergedRecords: row.mergedRecords, request: toRecord(row.request) };
 }
@@ -58,8 +72,24 @@ export interface AvailabilityHistory {
   requests: AvailabilityRequestRecord[];
 }
 
-export async function availabilityHistory(graph: Graph, uln: string, limit: number): Promise<AvailabilityHistory | null> {
-  const [row] = await graph.read<{ uln: string; available: boolean; masterUln: string | null; total: number; requests: RawRequest[] }>('learners/availability-history', { uln, limit });
+export async function availabilityHistory(
+  graph: Graph,
+  uln: string,
+  limit: number,
+): Promise<AvailabilityHistory | null> {
+  const [row] = await graph.read<{
+    uln: string;
+    available: boolean;
+    masterUln: string | null;
+    total: number;
+    requests: RawRequest[];
+  }>('learners/availability-history', { uln, limit });
   if (!row) return null;
-  return { uln: row.uln, available: row.available, masterUln: row.masterUln, total: row.total, requests: row.requests.map(toRecord) };
+  return {
+    uln: row.uln,
+    available: row.available,
+    masterUln: row.masterUln,
+    total: row.total,
+    requests: row.requests.map(toRecord),
+  };
 }

@@ -67,7 +67,8 @@ export function roundHours(hours: number): number {
  * optional and an explicit offset or Z, so that "09:30" is never guessed at.
  */
 export function parseInstant(value: string): Date | null {
-  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,3})?)?(Z|[+-][0-9]{2}:[0-9]{2})$/.test(value)) return null;
+  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,3})?)?(Z|[+-][0-9]{2}:[0-9]{2})$/.test(value))
+    return null;
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) return null;
   // Date.parse rolls 31 February over into March; insist the written day exists.
@@ -86,38 +87,95 @@ export function planAvailabilityRequest(
   const allowed = CHANNELS_BY_ACTOR[actor];
   if (!allowed.includes(input.channel)) {
     return fail({
-      status: 400, code: 'CHANNEL_NOT_ALLOWED', field: 'channel',
-      message: actor === 'learner'
-        ? `a learner changes their availability online or by API (channel "online" or "api"), not "${input.channel}"`
-        : `service staff record telephone requests (channel "telephone"), not "${input.channel}"`,
+      status: 400,
+      code: 'CHANNEL_NOT_ALLOWED',
+      field: 'channel',
+      message:
+        actor === 'learner'
+          ? `a learner changes their availability online or by API (channel "online" or "api"), not "${input.channel}"`
+          : `service staff record telephone requests (channel "telephone"), not "${input.channel}"`,
     });
   }
   const note = input.note?.trim() ? input.note.trim() : null;
   if (actor === 'learner') {
-    if (input.requestedAt !== undefined) return fail({ status: 400, code: 'FIELD_NOT_ALLOWED', field: 'requestedAt', message: 'requestedAt is for telephone requests recorded by service staff; a learner\'s own request is made now' });
-    if (input.note !== undefined) return fail({ status: 400, code: 'FIELD_NOT_ALLOWED', field: 'note', message: 'note is for service staff recording a telephone request' });
-    return { ok: true, value: { available: input.available, channel: input.channel, requestedAt: now, handledAt: now, note: null, serviceHours: 0 } };
+    if (input.requestedAt !== undefined)
+      return fail({
+        status: 400,
+        code: 'FIELD_NOT_ALLOWED',
+        field: 'requestedAt',
+        message: "requestedAt is for telephone requests recorded by service staff; a learner's own request is made now",
+      });
+    if (input.note !== undefined)
+      return fail({
+        status: 400,
+        code: 'FIELD_NOT_ALLOWED',
+        field: 'note',
+        message: 'note is for service staff recording a telephone request',
+      });
+    return {
+      ok: true,
+      value: {
+        available: input.available,
+        channel: input.channel,
+        requestedAt: now,
+        handledAt: now,
+        note: null,
+        serviceHours: 0,
+      },
+    };
   }
   if (input.requestedAt === undefined) {
-    return fail({ status: 400, code: 'REQUESTED_AT_REQUIRED', field: 'requestedAt', message: 'say when the learner telephoned (requestedAt), so the handling time can be measured' });
+    return fail({
+      status: 400,
+      code: 'REQUESTED_AT_REQUIRED',
+      field: 'requestedAt',
+      message: 'say when the learner telephoned (requestedAt), so the handling time can be measured',
+    });
   }
   const requestedAt = parseInstant(input.requestedAt);
   if (!requestedAt) {
-    return fail({ status: 400, code: 'INVALID_DATE_TIME', field: 'requestedAt', message: `requestedAt must be an ISO date-time with a time zone, e.g. 2025-08-22T18:30:00Z; got ${JSON.stringify(input.requestedAt)}` });
+    return fail({
+      status: 400,
+      code: 'INVALID_DATE_TIME',
+      field: 'requestedAt',
+      message: `requestedAt must be an ISO date-time with a time zone, e.g. 2025-08-22T18:30:00Z; got ${JSON.stringify(input.requestedAt)}`,
+    });
   }
   if (requestedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
-    return fail({ status: 400, code: 'REQUESTED_IN_FUTURE', field: 'requestedAt', message: 'requestedAt is in the future; it is when the learner telephoned' });
+    return fail({
+      status: 400,
+      code: 'REQUESTED_IN_FUTURE',
+      field: 'requestedAt',
+      message: 'requestedAt is in the future; it is when the learner telephoned',
+    });
   }
   if (requestedAt.getTime() < now.getTime() - MAX_TELEPHONE_AGE_DAYS * 86_400_000) {
-    return fail({ status: 400, code: 'REQUESTED_TOO_LONG_AGO', field: 'requestedAt', message: `requestedAt is more than ${MAX_TELEPHONE_AGE_DAYS} days ago; telephone requests are recorded when they are taken` });
+    return fail({
+      status: 400,
+      code: 'REQUESTED_TOO_LONG_AGO',
+      field: 'requestedAt',
+      message: `requestedAt is more than ${MAX_TELEPHONE_AGE_DAYS} days ago; telephone requests are recorded when they are taken`,
+    });
   }
   if (note !== null && note.length > MAX_NOTE_LENGTH) {
-    return fail({ status: 400, code: 'NOTE_TOO_LONG', field: 'note', message: `note may be at most ${MAX_NOTE_LENGTH} characters` });
+    return fail({
+      status: 400,
+      code: 'NOTE_TOO_LONG',
+      field: 'note',
+      message: `note may be at most ${MAX_NOTE_LENGTH} characters`,
+    });
   }
   // A call logged a moment "after" the server's now is taken as handled at once.
   const from = requestedAt.getTime() > now.getTime() ? now : requestedAt;
   return {
     ok: true,
-    value: { available: input.available, channel: input.channel, requestedAt: from, handledAt: now, note, serviceHours: roundHours(serviceHoursBetween(from, now, nation)) },
+    value: {
+      available: input.available,
+      channel: input.channel,
+      requestedAt: from,
+      handledAt: now,
+      note,
+      serviceHours: roundHours(serviceHoursBetween(from, now, nation)),
+    },
   };
 }

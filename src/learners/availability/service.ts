@@ -10,7 +10,12 @@ import { AppError } from '../../platform/errors.js';
 import { openLearner } from '../gate.js';
 import { learnerSharing } from '../repository.js';
 import { planAvailabilityRequest, type AvailabilityActor, type AvailabilityInput } from './rules.js';
-import { availabilityHistory, recordAvailabilityRequest, type AvailabilityHistory, type AvailabilityRequestRecord } from './repository.js';
+import {
+  availabilityHistory,
+  recordAvailabilityRequest,
+  type AvailabilityHistory,
+  type AvailabilityRequestRecord,
+} from './repository.js';
 
 /** What the service needs; `now` is the clock, so that tests can fix it. */
 export interface AvailabilityDeps {
@@ -36,13 +41,29 @@ async function actorFor(graph: Graph, principal: Principal, uln: string): Promis
   throw new AppError(403, 'FORBIDDEN', 'only the learner, or service staff for them, may change who sees a record');
 }
 
-export async function setAvailability(deps: AvailabilityDeps, principal: Principal, uln: string, input: AvailabilityInput): Promise<AvailabilityChange> {
+export async function setAvailability(
+  deps: AvailabilityDeps,
+  principal: Principal,
+  uln: string,
+  input: AvailabilityInput,
+): Promise<AvailabilityChange> {
   await openLearner(deps.graph, principal, uln, 'availability-change');
   const actor = await actorFor(deps.graph, principal, uln);
   const now = deps.now();
   const plan = planAvailabilityRequest(actor, input, now);
-  if (!plan.ok) throw new AppError(plan.problem.status, plan.problem.code, plan.problem.message, plan.problem.field ? { field: plan.problem.field } : undefined);
-  const saved = await recordAvailabilityRequest(deps.graph, { id: randomUUID(), uln, handledBy: principal.subject, ...plan.value });
+  if (!plan.ok)
+    throw new AppError(
+      plan.problem.status,
+      plan.problem.code,
+      plan.problem.message,
+      plan.problem.field ? { field: plan.problem.field } : undefined,
+    );
+  const saved = await recordAvailabilityRequest(deps.graph, {
+    id: randomUUID(),
+    uln,
+    handledBy: principal.subject,
+    ...plan.value,
+  });
   if (!saved) throw new AppError(404, 'LEARNER_NOT_FOUND', `no learner has ULN ${uln}`);
   return saved;
 }
@@ -50,9 +71,16 @@ export async function setAvailability(deps: AvailabilityDeps, principal: Princip
 export const HISTORY_LIMIT_DEFAULT = 50;
 export const HISTORY_LIMIT_MAX = 200;
 
-export async function getAvailability(deps: AvailabilityDeps, principal: Principal, uln: string, limit = HISTORY_LIMIT_DEFAULT): Promise<AvailabilityHistory> {
+export async function getAvailability(
+  deps: AvailabilityDeps,
+  principal: Principal,
+  uln: string,
+  limit = HISTORY_LIMIT_DEFAULT,
+): Promise<AvailabilityHistory> {
   if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_LIMIT_MAX) {
-    throw new AppError(400, 'VALIDATION', `limit must be a whole number from 1 to ${HISTORY_LIMIT_MAX}`, { field: 'limit' });
+    throw new AppError(400, 'VALIDATION', `limit must be a whole number from 1 to ${HISTORY_LIMIT_MAX}`, {
+      field: 'limit',
+    });
   }
   await openLearner(deps.graph, principal, uln, 'availability');
   // Only the learner and service staff see the history; the route says so too, and

@@ -7,7 +7,14 @@ import type { IResolvers } from 'mercurius';
 import { asGraphqlError, requireRole } from '../../graphql-support.js';
 import { AppError } from '../../platform/errors.js';
 import type { FilingInput, ResolutionInput } from './rules.js';
-import { AO_ROLES, aoChallenges, fileChallenge, learnerChallenges, resolveChallenge, QUEUE_LIMIT_DEFAULT } from './service.js';
+import {
+  AO_ROLES,
+  aoChallenges,
+  fileChallenge,
+  learnerChallenges,
+  resolveChallenge,
+  QUEUE_LIMIT_DEFAULT,
+} from './service.js';
 import { challengeDeps } from './routes.js';
 
 export const challengesSdl = /* GraphQL */ `
@@ -102,7 +109,14 @@ function defined<T extends object>(obj: T | null | undefined): Partial<T> {
 }
 
 function stringifyChanges<T extends { changes: { field: string; from: unknown; to: unknown }[] }>(c: T): T {
-  return { ...c, changes: c.changes.map((x) => ({ field: x.field, from: x.from === null ? null : String(x.from), to: x.to === null ? null : String(x.to) })) };
+  return {
+    ...c,
+    changes: c.changes.map((x) => ({
+      field: x.field,
+      from: x.from === null ? null : String(x.from),
+      to: x.to === null ? null : String(x.to),
+    })),
+  };
 }
 
 export function challengesResolvers(app: FastifyInstance): IResolvers {
@@ -137,12 +151,18 @@ export function challengesResolvers(app: FastifyInstance): IResolvers {
           throw asGraphqlError(err);
         }
       },
-      resolveChallenge: async (_root, args: { id: string; input: ResolutionInput & { outcome: string; action?: string } }, ctx) => {
+      resolveChallenge: async (
+        _root,
+        args: { id: string; input: ResolutionInput & { outcome: string; action?: string } },
+        ctx,
+      ) => {
         const principal = await requireRole(ctx, AO_ROLES);
         try {
           const input = defined(args.input) as ResolutionInput;
-          if (input.outcome !== 'upheld' && input.outcome !== 'rejected') throw new AppError(400, 'VALIDATION', 'outcome must be upheld or rejected', { field: 'outcome' });
-          if (input.action !== undefined && input.action !== 'withdraw' && input.action !== 'amend') throw new AppError(400, 'VALIDATION', 'action must be withdraw or amend', { field: 'action' });
+          if (input.outcome !== 'upheld' && input.outcome !== 'rejected')
+            throw new AppError(400, 'VALIDATION', 'outcome must be upheld or rejected', { field: 'outcome' });
+          if (input.action !== undefined && input.action !== 'withdraw' && input.action !== 'amend')
+            throw new AppError(400, 'VALIDATION', 'action must be withdraw or amend', { field: 'action' });
           if (input.amendment) input.amendment = defined(input.amendment);
           return stringifyChanges(await resolveChallenge(deps, principal, args.id, input));
         } catch (err) {

@@ -4,7 +4,14 @@
  * -[:FILED_BY_REPRESENTATIVE]->(:Representative). The only code that runs the challenge Cypher.
  */
 import type { Graph, GraphTx } from '../../platform/neo4j.js';
-import type { ChallengeChannel, ChallengeStatus, FieldChange, PlannedResolution, RecordState, ResolutionAction } from './rules.js';
+import type {
+  ChallengeChannel,
+  ChallengeStatus,
+  FieldChange,
+  PlannedResolution,
+  RecordState,
+  ResolutionAction,
+} from './rules.js';
 
 export interface ChallengeRecordView {
   recordId: string;
@@ -46,9 +53,22 @@ export interface ChallengeRow {
 
 interface RawChallenge {
   challenge: {
-    id: string; uln: string; recordKey: string; aoUkprn: string; reason: string; filedBy: string; channel: ChallengeChannel;
-    status: ChallengeStatus; resolvedBy: string | null; resolution: string | null; action: ResolutionAction | null;
-    changes: string | null; serviceHours: number | null; filedAtMs: number; resolvedAtMs: number | null; notifiedAtMs: number | null;
+    id: string;
+    uln: string;
+    recordKey: string;
+    aoUkprn: string;
+    reason: string;
+    filedBy: string;
+    channel: ChallengeChannel;
+    status: ChallengeStatus;
+    resolvedBy: string | null;
+    resolution: string | null;
+    action: ResolutionAction | null;
+    changes: string | null;
+    serviceHours: number | null;
+    filedAtMs: number;
+    resolvedAtMs: number | null;
+    notifiedAtMs: number | null;
   };
   record: Omit<ChallengeRecordView, 'unitTitle'>;
   unitTitle: string | null;
@@ -97,8 +117,15 @@ function toRow(raw: RawChallenge): ChallengeRow {
 // ---------------------------------------------------------------------------------------
 // Filing
 
-export async function recordForLearner(graph: Graph, uln: string, key: string): Promise<{ status: 'active' | 'withdrawn'; submittedAtMs: number | null } | null> {
-  const [row] = await graph.read<{ status: 'active' | 'withdrawn'; submittedAtMs: number | null }>('learners/challenge-record-for-learner', { uln, key });
+export async function recordForLearner(
+  graph: Graph,
+  uln: string,
+  key: string,
+): Promise<{ status: 'active' | 'withdrawn'; submittedAtMs: number | null } | null> {
+  const [row] = await graph.read<{ status: 'active' | 'withdrawn'; submittedAtMs: number | null }>(
+    'learners/challenge-record-for-learner',
+    { uln, key },
+  );
   return row ? { status: row.status, submittedAtMs: row.submittedAtMs ?? null } : null;
 }
 
@@ -123,11 +150,24 @@ export async function createChallenge(graph: Graph, c: NewChallenge): Promise<bo
 // Reading
 
 export async function challengesForLearner(graph: Graph, uln: string): Promise<ChallengeRow[]> {
-  return (await graph.read<RawChallenge & Record<string, unknown>>('learners/challenge-list-for-learner', { uln })).map(toRow);
+  return (await graph.read<RawChallenge & Record<string, unknown>>('learners/challenge-list-for-learner', { uln })).map(
+    toRow,
+  );
 }
 
-export async function challengeQueue(graph: Graph, aoUkprn: string, status: ChallengeStatus | null, limit: number, offset: number): Promise<{ total: number; items: ChallengeRow[] }> {
-  const [row] = await graph.read<{ total: number; items: RawChallenge[] }>('learners/challenge-queue', { aoUkprn, status, limit, offset });
+export async function challengeQueue(
+  graph: Graph,
+  aoUkprn: string,
+  status: ChallengeStatus | null,
+  limit: number,
+  offset: number,
+): Promise<{ total: number; items: ChallengeRow[] }> {
+  const [row] = await graph.read<{ total: number; items: RawChallenge[] }>('learners/challenge-queue', {
+    aoUkprn,
+    status,
+    limit,
+    offset,
+  });
   if (!row) return { total: 0, items: [] };
   return { total: row.total, items: row.items.map(toRow) };
 }
@@ -173,14 +213,27 @@ export async function resolveChallengeTx(
 ): Promise<{ locked: LockedChallenge; write: ResolutionWrite; challenge: ChallengeRow } | null> {
   return graph.writeTx(async (tx: GraphTx) => {
     const [row] = await tx.run<{
-      id: string; uln: string; status: ChallengeStatus; filedAtMs: number; recordKey: string; recordId: string; urn: string | null;
-      record: RecordState; unit: { credit: number; level: string } | null;
+      id: string;
+      uln: string;
+      status: ChallengeStatus;
+      filedAtMs: number;
+      recordKey: string;
+      recordId: string;
+      urn: string | null;
+      record: RecordState;
+      unit: { credit: number; level: string } | null;
     }>('learners/challenge-lock', { aoUkprn, id });
     if (!row) return null;
     const locked: LockedChallenge = {
-      id: row.id, uln: row.uln, status: row.status, filedAt: new Date(row.filedAtMs),
-      recordKey: row.recordKey, recordId: row.recordId, urn: row.urn ?? null,
-      record: { ...row.record, grade: row.record.grade ?? null }, unit: row.unit ?? null,
+      id: row.id,
+      uln: row.uln,
+      status: row.status,
+      filedAt: new Date(row.filedAtMs),
+      recordKey: row.recordKey,
+      recordId: row.recordId,
+      urn: row.urn ?? null,
+      record: { ...row.record, grade: row.record.grade ?? null },
+      unit: row.unit ?? null,
     };
     const write = decide(locked);
     const { plan } = write;

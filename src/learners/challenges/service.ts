@@ -69,7 +69,10 @@ function problem(p: RuleProblem): AppError {
 /** Service hours so far for an open challenge, as stored for a resolved one. */
 function withHours(row: ChallengeRow, deps: ChallengeDeps): ChallengeRow {
   if (row.status !== 'open') return row;
-  return { ...row, serviceHours: roundHours(serviceHoursBetween(new Date(row.filedAt), deps.now(), deps.nation ?? DEFAULT_NATION)) };
+  return {
+    ...row,
+    serviceHours: roundHours(serviceHoursBetween(new Date(row.filedAt), deps.now(), deps.nation ?? DEFAULT_NATION)),
+  };
 }
 
 /** What an AO may see of a challenge: the representative's relationship but not their name. */
@@ -78,8 +81,14 @@ function forAo(row: ChallengeRow): ChallengeRow {
 }
 
 function aoOf(principal: Principal): string {
-  if (!principal.roles.some((r) => AO_ROLES.includes(r))) throw new AppError(403, 'FORBIDDEN', 'only the awarding organisation that submitted a record answers challenges about it');
-  if (!principal.organisation) throw new AppError(403, 'FORBIDDEN', 'your token names no organisation, so no challenge is addressed to you');
+  if (!principal.roles.some((r) => AO_ROLES.includes(r)))
+    throw new AppError(
+      403,
+      'FORBIDDEN',
+      'only the awarding organisation that submitted a record answers challenges about it',
+    );
+  if (!principal.organisation)
+    throw new AppError(403, 'FORBIDDEN', 'your token names no organisation, so no challenge is addressed to you');
   return principal.organisation;
 }
 
@@ -89,13 +98,22 @@ async function actorFor(graph: Graph, principal: Principal, uln: string): Promis
     if ((await learnerSharing(graph, uln)).linkedTo === principal.uln) return 'learner';
   }
   if (principal.roles.includes('operator')) return 'operator';
-  throw new AppError(403, 'FORBIDDEN', 'only the learner, or service staff recording a written challenge, may file one');
+  throw new AppError(
+    403,
+    'FORBIDDEN',
+    'only the learner, or service staff recording a written challenge, may file one',
+  );
 }
 
 // ---------------------------------------------------------------------------------------
 // The learner's side
 
-export async function fileChallenge(deps: ChallengeDeps, principal: Principal, uln: string, input: FilingInput): Promise<ChallengeRow> {
+export async function fileChallenge(
+  deps: ChallengeDeps,
+  principal: Principal,
+  uln: string,
+  input: FilingInput,
+): Promise<ChallengeRow> {
   await openLearner(deps.graph, principal, uln, 'challenge-file');
   const actor = await actorFor(deps.graph, principal, uln);
   const plan = planFiling(actor, input, deps.now());
@@ -103,23 +121,40 @@ export async function fileChallenge(deps: ChallengeDeps, principal: Principal, u
   const { record } = plan.value;
   const facts = await recordForLearner(deps.graph, uln, record.key);
   if (!facts) {
-    throw new AppError(404, 'RECORD_NOT_FOUND', `learner ${uln} has no achievement record ${record.key}`, { field: input.recordKey !== undefined ? 'recordKey' : 'recordId' });
+    throw new AppError(404, 'RECORD_NOT_FOUND', `learner ${uln} has no achievement record ${record.key}`, {
+      field: input.recordKey !== undefined ? 'recordKey' : 'recordId',
+    });
   }
   const refused = checkFilingAgainstRecord(plan.value, facts);
   if (refused) throw problem(refused);
   const id = randomUUID();
   const created = await createChallenge(deps.graph, {
-    id, uln, key: record.key, reason: plan.value.reason, filedAt: plan.value.filedAt,
-    filedBy: principal.subject, channel: plan.value.channel, representative: plan.value.representative,
+    id,
+    uln,
+    key: record.key,
+    reason: plan.value.reason,
+    filedAt: plan.value.filedAt,
+    filedBy: principal.subject,
+    channel: plan.value.channel,
+    representative: plan.value.representative,
   });
-  if (!created) throw new AppError(409, 'RECORD_WITHDRAWN', `record ${record.key} was withdrawn while the challenge was being filed`);
+  if (!created)
+    throw new AppError(
+      409,
+      'RECORD_WITHDRAWN',
+      `record ${record.key} was withdrawn while the challenge was being filed`,
+    );
   const rows = await challengesForLearner(deps.graph, uln);
   const row = rows.find((r) => r.id === id);
   if (!row) throw new Error(`challenge ${id} was created but cannot be read back`);
   return withHours(row, deps);
 }
 
-export async function learnerChallenges(deps: ChallengeDeps, principal: Principal, uln: string): Promise<ChallengeRow[]> {
+export async function learnerChallenges(
+  deps: ChallengeDeps,
+  principal: Principal,
+  uln: string,
+): Promise<ChallengeRow[]> {
   await openLearner(deps.graph, principal, uln, 'challenges');
   await actorFor(deps.graph, principal, uln);
   return (await challengesForLearner(deps.graph, uln)).map((r) => withHours(r, deps));
@@ -132,19 +167,38 @@ export function parseStatus(raw: string | undefined | null): ChallengeStatus | n
   if (raw === undefined || raw === null || raw === 'open') return 'open';
   if (raw === 'all') return null;
   if (raw === 'upheld' || raw === 'rejected') return raw;
-  throw new AppError(400, 'VALIDATION', `status must be open, upheld, rejected or all; got ${JSON.stringify(raw)}`, { field: 'status' });
+  throw new AppError(400, 'VALIDATION', `status must be open, upheld, rejected or all; got ${JSON.stringify(raw)}`, {
+    field: 'status',
+  });
 }
 
-export async function aoChallenges(deps: ChallengeDeps, principal: Principal, opts: { status?: string | null; limit?: number; offset?: number } = {}): Promise<{ total: number; items: ChallengeRow[] }> {
+export async function aoChallenges(
+  deps: ChallengeDeps,
+  principal: Principal,
+  opts: { status?: string | null; limit?: number; offset?: number } = {},
+): Promise<{ total: number; items: ChallengeRow[] }> {
   const ukprn = aoOf(principal);
   const status = parseStatus(opts.status);
   const limit = opts.limit ?? QUEUE_LIMIT_DEFAULT;
   const offset = opts.offset ?? 0;
-  if (!Number.isInteger(limit) || limit < 1 || limit > QUEUE_LIMIT_MAX) throw new AppError(400, 'VALIDATION', `limit must be a whole number from 1 to ${QUEUE_LIMIT_MAX}`, { field: 'limit' });
-  if (!Number.isInteger(offset) || offset < 0) throw new AppError(400, 'VALIDATION', 'offset must be a whole number, 0 or more', { field: 'offset' });
+  if (!Number.isInteger(limit) || limit < 1 || limit > QUEUE_LIMIT_MAX)
+    throw new AppError(400, 'VALIDATION', `limit must be a whole number from 1 to ${QUEUE_LIMIT_MAX}`, {
+      field: 'limit',
+    });
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new AppError(400, 'VALIDATION', 'offset must be a whole number, 0 or more', { field: 'offset' });
   const page = await challengeQueue(deps.graph, ukprn, status, limit, offset);
   const ulns = [...new Set(page.items.map((c) => c.uln))];
-  await logChallengeAccess(deps.graph, ulns.map((uln) => ({ uln, subject: principal.subject, organisation: ukprn, roles: principal.roles, what: 'challenge-queue' })));
+  await logChallengeAccess(
+    deps.graph,
+    ulns.map((uln) => ({
+      uln,
+      subject: principal.subject,
+      organisation: ukprn,
+      roles: principal.roles,
+      what: 'challenge-queue',
+    })),
+  );
   return { total: page.total, items: page.items.map((r) => forAo(withHours(r, deps))) };
 }
 
@@ -157,7 +211,9 @@ export async function aoChallenge(deps: ChallengeDeps, principal: Principal, id:
   const ukprn = aoOf(principal);
   const row = await challengeForAo(deps.graph, ukprn, id);
   if (!row) throw notFound(id);
-  await logChallengeAccess(deps.graph, [{ uln: row.uln, subject: principal.subject, organisation: ukprn, roles: principal.roles, what: `challenge ${id}` }]);
+  await logChallengeAccess(deps.graph, [
+    { uln: row.uln, subject: principal.subject, organisation: ukprn, roles: principal.roles, what: `challenge ${id}` },
+  ]);
   return forAo(withHours(row, deps));
 }
 
@@ -166,17 +222,35 @@ export interface ResolvedChallenge extends ChallengeRow {
   notified: boolean;
 }
 
-export async function resolveChallenge(deps: ChallengeDeps, principal: Principal, id: string, input: ResolutionInput): Promise<ResolvedChallenge> {
+export async function resolveChallenge(
+  deps: ChallengeDeps,
+  principal: Principal,
+  id: string,
+  input: ResolutionInput,
+): Promise<ResolvedChallenge> {
   const ukprn = aoOf(principal);
   const nation = deps.nation ?? DEFAULT_NATION;
   const done = await resolveChallengeTx(deps.graph, ukprn, id, (locked) => {
     const now = deps.now();
     const plan = planResolution(input, locked.status, locked.record, locked.unit, now);
     if (!plan.ok) throw problem(plan.problem);
-    return { plan: plan.value, resolvedAt: now, resolvedBy: principal.subject, serviceHours: roundHours(serviceHoursBetween(locked.filedAt, now, nation)) };
+    return {
+      plan: plan.value,
+      resolvedAt: now,
+      resolvedBy: principal.subject,
+      serviceHours: roundHours(serviceHoursBetween(locked.filedAt, now, nation)),
+    };
   });
   if (!done) throw notFound(id);
-  await logChallengeAccess(deps.graph, [{ uln: done.locked.uln, subject: principal.subject, organisation: ukprn, roles: principal.roles, what: `challenge-resolution ${id}` }]);
+  await logChallengeAccess(deps.graph, [
+    {
+      uln: done.locked.uln,
+      subject: principal.subject,
+      organisation: ukprn,
+      roles: principal.roles,
+      what: `challenge-resolution ${id}`,
+    },
+  ]);
   const notifiedAt = await notifyLearner(deps, done.challenge, done.write.plan);
   const challenge = notifiedAt ? { ...done.challenge, notifiedAt: notifiedAt.toISOString() } : done.challenge;
   return { ...forAo(challenge), notified: notifiedAt !== null };
@@ -187,10 +261,17 @@ export async function resolveChallenge(deps: ChallengeDeps, principal: Principal
  * failure does not undo the resolution: the challenge simply has no notifiedAt, for staff
  * to follow up.
  */
-async function notifyLearner(deps: ChallengeDeps, c: ChallengeRow, plan: Parameters<typeof outcomeSentence>[0] & { reason: string | null }): Promise<Date | null> {
+async function notifyLearner(
+  deps: ChallengeDeps,
+  c: ChallengeRow,
+  plan: Parameters<typeof outcomeSentence>[0] & { reason: string | null },
+): Promise<Date | null> {
   const to = await learnerContactEmail(deps.graph, c.uln);
   if (!to) {
-    deps.log.warn({ kind: 'challenge-outcome', challenge: c.id }, 'challenge outcome not sent: the learner has no contact email');
+    deps.log.warn(
+      { kind: 'challenge-outcome', challenge: c.id },
+      'challenge outcome not sent: the learner has no contact email',
+    );
     return null;
   }
   const unit = c.record.urn ? ` for unit ${c.record.urn}${c.record.unitTitle ? ` (${c.record.unitTitle})` : ''}` : '';
@@ -201,13 +282,27 @@ async function notifyLearner(deps: ChallengeDeps, c: ChallengeRow, plan: Paramet
     '',
     outcomeSentence(plan),
   ];
-  if (plan.reason) lines.push('', 'The awarding organisation\'s reason:', plan.reason);
-  lines.push('', `Challenge reference: ${c.id}`, `Time taken: ${c.serviceHours ?? 0} service hours.`, '', 'Personal Learning Record service');
+  if (plan.reason) lines.push('', "The awarding organisation's reason:", plan.reason);
+  lines.push(
+    '',
+    `Challenge reference: ${c.id}`,
+    `Time taken: ${c.serviceHours ?? 0} service hours.`,
+    '',
+    'Personal Learning Record service',
+  );
   try {
-    const sent = await deps.mailer.send({ to, subject: `Your data challenge has been ${c.status}`, text: lines.join('\n'), kind: 'challenge-outcome' });
+    const sent = await deps.mailer.send({
+      to,
+      subject: `Your data challenge has been ${c.status}`,
+      text: lines.join('\n'),
+      kind: 'challenge-outcome',
+    });
     if (!sent.sent) return null;
   } catch (err) {
-    deps.log.warn({ kind: 'challenge-outcome', challenge: c.id, error: (err as Error).name }, 'challenge outcome not sent: the mail server did not take it');
+    deps.log.warn(
+      { kind: 'challenge-outcome', challenge: c.id, error: (err as Error).name },
+      'challenge outcome not sent: the mail server did not take it',
+    );
     return null;
   }
   const at = deps.now();

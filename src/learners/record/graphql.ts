@@ -9,7 +9,10 @@ import { requireRole, asGraphqlError } from '../../graphql-support.js';
 import { ACCESS_LOG_ROLES, accessLog, learnerRecord, myRecord } from './service.js';
 
 export const recordSdl = /* GraphQL */ `
-  type RecordAwardingOrganisation { ukprn: String!, name: String }
+  type RecordAwardingOrganisation {
+    ukprn: String!
+    name: String
+  }
 
   "One achievement record: a unit credit or a qualification award."
   type RecordAchievement {
@@ -18,9 +21,14 @@ export const recordSdl = /* GraphQL */ `
     kind: String!
     "The ULN the record was submitted under (a merged ULN shows here)"
     uln: String!
-    urn: String, qan: String, title: String
+    urn: String
+    qan: String
+    title: String
     ao: RecordAwardingOrganisation!
-    awardDate: String, credit: Int, level: String, grade: String
+    awardDate: String
+    credit: Int
+    level: String
+    grade: String
     "active or withdrawn"
     status: String!
     underChallenge: Boolean!
@@ -28,16 +36,29 @@ export const recordSdl = /* GraphQL */ `
 
   "A unit credit as it counts towards one qualification."
   type RecordCountingCredit {
-    recordId: String!, kind: String!, uln: String!, urn: String, qan: String, title: String
+    recordId: String!
+    kind: String!
+    uln: String!
+    urn: String
+    qan: String
+    title: String
     ao: RecordAwardingOrganisation!
-    awardDate: String, credit: Int, level: String, grade: String, status: String!, underChallenge: Boolean!
+    awardDate: String
+    credit: Int
+    level: String
+    grade: String
+    status: String!
+    underChallenge: Boolean!
     "The unit of the rules it counts as (its own URN unless by equivalence)"
     countsAs: String!
     groups: [String!]!
   }
 
   type RecordQualification {
-    qan: String!, title: String!, level: String!, totalCredits: Int!
+    qan: String!
+    title: String!
+    level: String!
+    totalCredits: Int!
     "Credit value of the distinct units held (active) that sit in its rules; the exact rules-of-combination answer is Qualification.progress"
     creditsTowards: Int!
     awarded: Boolean!
@@ -45,8 +66,17 @@ export const recordSdl = /* GraphQL */ `
     credits: [RecordCountingCredit!]!
   }
 
-  type RecordName { givenName: String, familyName: String }
-  type RecordSummary { unitCredits: Int!, creditValue: Int!, qualificationsAwarded: Int!, underChallenge: Int!, withdrawn: Int! }
+  type RecordName {
+    givenName: String
+    familyName: String
+  }
+  type RecordSummary {
+    unitCredits: Int!
+    creditValue: Int!
+    qualificationsAwarded: Int!
+    underChallenge: Int!
+    withdrawn: Int!
+  }
 
   "OCF 03: a learner's record."
   type LearnerRecord {
@@ -63,16 +93,21 @@ export const recordSdl = /* GraphQL */ `
   }
 
   type AccessLogEntry {
-    at: String!, uln: String!
+    at: String!
+    uln: String!
     "User or API client id, or record-link:<id> for an opened link"
     subject: String!
-    organisation: String, organisationName: String
+    organisation: String
+    organisationName: String
     roles: [String!]!
     what: String!
     "allowed or refused"
     outcome: String!
   }
-  type AccessLogPage { total: Int!, items: [AccessLogEntry!]! }
+  type AccessLogPage {
+    total: Int!
+    items: [AccessLogEntry!]!
+  }
 
   extend type Query {
     "OCF 03: a learner's record. Needs a role that may see the learner; the read is in their access log."

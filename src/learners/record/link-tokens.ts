@@ -15,14 +15,15 @@ export interface LinkClaims {
   uln: string;
 }
 
-export type LinkTokenCheck =
-  | { ok: true; claims: LinkClaims; expired: boolean }
-  | { ok: false };
+export type LinkTokenCheck = { ok: true; claims: LinkClaims; expired: boolean } | { ok: false };
 
 export class LinkSigner {
   private readonly jwks: ReturnType<typeof createLocalJWKSet>;
 
-  private constructor(private readonly key: Awaited<ReturnType<typeof loadSigningKey>>, private readonly issuer: string) {
+  private constructor(
+    private readonly key: Awaited<ReturnType<typeof loadSigningKey>>,
+    private readonly issuer: string,
+  ) {
     this.jwks = createLocalJWKSet({ keys: [key.publicJwk] });
   }
 
@@ -65,7 +66,8 @@ export class LinkSigner {
       // jose checks the signature before the times: an expired token is a genuine one.
       if (err instanceof joseErrors.JWTExpired) {
         const c = claims(err.payload);
-        if (c && err.payload.aud === LINK_AUDIENCE && err.payload.iss === this.issuer) return { ok: true, claims: c, expired: true };
+        if (c && err.payload.aud === LINK_AUDIENCE && err.payload.iss === this.issuer)
+          return { ok: true, claims: c, expired: true };
       }
       return { ok: false };
     }

@@ -24,7 +24,8 @@ const HOUR_MS = 3_600_000;
 
 /** Why a requested lifetime is not acceptable, or null when it is. */
 export function lifetimeProblem(hours: unknown): string | null {
-  if (typeof hours !== 'number' || !Number.isInteger(hours)) return `lifetimeHours must be a whole number of hours from ${MIN_LINK_HOURS} to ${MAX_LINK_HOURS}`;
+  if (typeof hours !== 'number' || !Number.isInteger(hours))
+    return `lifetimeHours must be a whole number of hours from ${MIN_LINK_HOURS} to ${MAX_LINK_HOURS}`;
   if (hours < MIN_LINK_HOURS) return `lifetimeHours must be at least ${MIN_LINK_HOURS}`;
   if (hours > MAX_LINK_HOURS) return `lifetimeHours must be at most ${MAX_LINK_HOURS} (30 days)`;
   return null;
@@ -70,9 +71,17 @@ export function linkStatus(link: LinkFacts, now: Date): LinkStatus {
 /** The answer for a refused link: the HTTP status, a stable code and a sentence. */
 export const REFUSALS: Readonly<Record<LinkRefusal, { status: number; code: string; message: string }>> = {
   revoked: { status: 410, code: 'LINK_REVOKED', message: 'this record link has been withdrawn by the learner' },
-  expired: { status: 410, code: 'LINK_EXPIRED', message: 'this record link has expired; ask the learner for a new one' },
+  expired: {
+    status: 410,
+    code: 'LINK_EXPIRED',
+    message: 'this record link has expired; ask the learner for a new one',
+  },
   used: { status: 410, code: 'LINK_USED', message: 'this record link could be opened once only, and it has been' },
-  'not-shared': { status: 403, code: 'NOT_SHARED', message: 'the learner has not agreed to share their record at the moment' },
+  'not-shared': {
+    status: 403,
+    code: 'NOT_SHARED',
+    message: 'the learner has not agreed to share their record at the moment',
+  },
 };
 
 /**
@@ -104,7 +113,10 @@ export function describeLifetime(hours: number): string {
 }
 
 /** The email that carries a link. No personal detail goes in it besides what the learner shares. */
-export function linkEmail(url: string, link: { expiresAt: string; singleUse: boolean; lifetimeHours: number }): { subject: string; text: string } {
+export function linkEmail(
+  url: string,
+  link: { expiresAt: string; singleUse: boolean; lifetimeHours: number },
+): { subject: string; text: string } {
   const lines = [
     'A learner has shared their Personal Learning Record with you.',
     '',
@@ -112,7 +124,9 @@ export function linkEmail(url: string, link: { expiresAt: string; singleUse: boo
     url,
     '',
     `The link works for ${describeLifetime(link.lifetimeHours)}, until ${link.expiresAt} (UTC).`,
-    link.singleUse ? 'It can be opened once only: save or print the record when you open it.' : 'It can be opened as often as needed until then.',
+    link.singleUse
+      ? 'It can be opened once only: save or print the record when you open it.'
+      : 'It can be opened as often as needed until then.',
     'The learner can withdraw it at any time, and each opening is shown to the learner.',
     '',
     'If you did not expect this message, you can ignore it.',

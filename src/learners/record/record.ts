@@ -102,7 +102,11 @@ export interface RecordView {
  */
 export function seesNames(principal: Principal, uln: string, linkedTo: string | null = null): boolean {
   if (principal.roles.includes('operator')) return true;
-  return principal.roles.includes('learner') && principal.uln !== undefined && (principal.uln === uln || principal.uln === linkedTo);
+  return (
+    principal.roles.includes('learner') &&
+    principal.uln !== undefined &&
+    (principal.uln === uln || principal.uln === linkedTo)
+  );
 }
 
 function achievement(r: AchievementRow): RecordAchievement {
@@ -146,7 +150,17 @@ export function buildRecordView(input: {
   const entry = (qan: string, title: string | null, level: string | null, totalCredits: number | null) => {
     let q = quals.get(qan);
     if (!q) {
-      q = { qan, title: title ?? qan, level: level ?? '', totalCredits: totalCredits ?? 0, creditsTowards: 0, awarded: false, awards: [], credits: [], unitCredit: new Map() };
+      q = {
+        qan,
+        title: title ?? qan,
+        level: level ?? '',
+        totalCredits: totalCredits ?? 0,
+        creditsTowards: 0,
+        awarded: false,
+        awards: [],
+        credits: [],
+        unitCredit: new Map(),
+      };
       quals.set(qan, q);
     } else if (q.title === qan && title) {
       q.title = title;

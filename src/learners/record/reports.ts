@@ -23,8 +23,13 @@ export function recordReport(record: RecordAnswer): Report {
     ['Qualifications awarded', String(record.summary.qualificationsAwarded)],
   );
   if (record.summary.underChallenge > 0) facts.push(['Under data challenge', String(record.summary.underChallenge)]);
-  if (record.scope === 'own-records') facts.push(['Note', 'the learner has not agreed to share: only your organisation\'s records are shown']);
-  if (record.sharedLink) facts.push(['Shared link', `read-only, valid until ${record.sharedLink.expiresAt}${record.sharedLink.singleUse ? ', single use' : ''}`]);
+  if (record.scope === 'own-records')
+    facts.push(['Note', "the learner has not agreed to share: only your organisation's records are shown"]);
+  if (record.sharedLink)
+    facts.push([
+      'Shared link',
+      `read-only, valid until ${record.sharedLink.expiresAt}${record.sharedLink.singleUse ? ', single use' : ''}`,
+    ]);
 
   const sections: ReportSection[] = [{ heading: 'Learner', facts }];
 
@@ -32,8 +37,22 @@ export function recordReport(record: RecordAnswer): Report {
     sections.push({
       heading: 'Qualifications awarded',
       table: {
-        columns: [{ header: 'QAN', width: 2 }, { header: 'Qualification', width: 5 }, { header: 'Awarded by', width: 3 }, { header: 'Date', width: 2 }, { header: 'Grade', width: 1.5 }, { header: 'Status', width: 2.5 }],
-        rows: record.awards.map((a) => [a.qan ?? '', a.title ?? '', aoWords(a), a.awardDate ?? '', a.grade ?? '', statusWords(a)]),
+        columns: [
+          { header: 'QAN', width: 2 },
+          { header: 'Qualification', width: 5 },
+          { header: 'Awarded by', width: 3 },
+          { header: 'Date', width: 2 },
+          { header: 'Grade', width: 1.5 },
+          { header: 'Status', width: 2.5 },
+        ],
+        rows: record.awards.map((a) => [
+          a.qan ?? '',
+          a.title ?? '',
+          aoWords(a),
+          a.awardDate ?? '',
+          a.grade ?? '',
+          statusWords(a),
+        ]),
       },
     });
   }
@@ -44,26 +63,57 @@ export function recordReport(record: RecordAnswer): Report {
       paragraphs: [
         `${q.awarded ? 'Awarded. ' : ''}Level ${q.level}. Units held in its rules: ${q.creditsTowards} of the ${q.totalCredits} credits it needs (for the full rules-of-combination answer, see the qualification's progress report).`,
       ],
-      table: q.credits.length > 0 ? {
-        columns: [{ header: 'URN', width: 2 }, { header: 'Unit', width: 5 }, { header: 'Groups', width: 1.5 }, { header: 'Credit', width: 1, align: 'right' }, { header: 'Date', width: 2 }, { header: 'Status', width: 2.5 }],
-        rows: q.credits.map((c) => [
-          c.countsAs === c.urn ? c.urn ?? '' : `${c.urn} (as ${c.countsAs})`,
-          c.title ?? '', c.groups.join(', '), String(c.credit ?? ''), c.awardDate ?? '', statusWords(c),
-        ]),
-      } : undefined,
+      table:
+        q.credits.length > 0
+          ? {
+              columns: [
+                { header: 'URN', width: 2 },
+                { header: 'Unit', width: 5 },
+                { header: 'Groups', width: 1.5 },
+                { header: 'Credit', width: 1, align: 'right' },
+                { header: 'Date', width: 2 },
+                { header: 'Status', width: 2.5 },
+              ],
+              rows: q.credits.map((c) => [
+                c.countsAs === c.urn ? (c.urn ?? '') : `${c.urn} (as ${c.countsAs})`,
+                c.title ?? '',
+                c.groups.join(', '),
+                String(c.credit ?? ''),
+                c.awardDate ?? '',
+                statusWords(c),
+              ]),
+            }
+          : undefined,
     });
   }
 
   sections.push({
     heading: 'All unit credits',
     paragraphs: record.byUnit.length ? [] : ['No unit credits are on this record.'],
-    table: record.byUnit.length ? {
-      columns: [
-        { header: 'URN', width: 2 }, { header: 'Unit', width: 4.5 }, { header: 'Level', width: 1 }, { header: 'Credit', width: 1, align: 'right' },
-        { header: 'Awarded by', width: 2.5 }, { header: 'Date', width: 2 }, { header: 'Grade', width: 1.5 }, { header: 'Status', width: 2.5 },
-      ],
-      rows: record.byUnit.map((a) => [a.urn ?? '', a.title ?? '', a.level ?? '', String(a.credit ?? ''), aoWords(a), a.awardDate ?? '', a.grade ?? '', statusWords(a)]),
-    } : undefined,
+    table: record.byUnit.length
+      ? {
+          columns: [
+            { header: 'URN', width: 2 },
+            { header: 'Unit', width: 4.5 },
+            { header: 'Level', width: 1 },
+            { header: 'Credit', width: 1, align: 'right' },
+            { header: 'Awarded by', width: 2.5 },
+            { header: 'Date', width: 2 },
+            { header: 'Grade', width: 1.5 },
+            { header: 'Status', width: 2.5 },
+          ],
+          rows: record.byUnit.map((a) => [
+            a.urn ?? '',
+            a.title ?? '',
+            a.level ?? '',
+            String(a.credit ?? ''),
+            aoWords(a),
+            a.awardDate ?? '',
+            a.grade ?? '',
+            statusWords(a),
+          ]),
+        }
+      : undefined,
   });
 
   return {

@@ -7,8 +7,16 @@
 import type { Graph } from '../../platform/neo4j.js';
 import type { AchievementRow } from './record.js';
 
-export async function readRecord(graph: Graph, uln: string, opts: { onlyAo: string | null; withNames: boolean }): Promise<{ givenName: string | null; familyName: string | null; rows: AchievementRow[] }> {
-  const [row] = await graph.read<{ givenName: string | null; familyName: string | null; achievements: AchievementRow[] }>('learners/record-view', {
+export async function readRecord(
+  graph: Graph,
+  uln: string,
+  opts: { onlyAo: string | null; withNames: boolean },
+): Promise<{ givenName: string | null; familyName: string | null; rows: AchievementRow[] }> {
+  const [row] = await graph.read<{
+    givenName: string | null;
+    familyName: string | null;
+    achievements: AchievementRow[];
+  }>('learners/record-view', {
     uln,
     aoUkprn: opts.onlyAo,
     withNames: opts.withNames,
@@ -54,8 +62,14 @@ function toLink(raw: Record<string, unknown>): StoredLink {
 }
 
 /** Whether the learner exists and shares, and their contact email (never logged, never stored on the link). */
-export async function linkContact(graph: Graph, uln: string): Promise<{ exists: boolean; available: boolean; email: string | null }> {
-  const [row] = await graph.read<{ exists: boolean; available: boolean; email: string | null }>('learners/link-contact', { uln });
+export async function linkContact(
+  graph: Graph,
+  uln: string,
+): Promise<{ exists: boolean; available: boolean; email: string | null }> {
+  const [row] = await graph.read<{ exists: boolean; available: boolean; email: string | null }>(
+    'learners/link-contact',
+    { uln },
+  );
   return { exists: row.exists, available: row.available, email: row.email };
 }
 
@@ -70,7 +84,11 @@ export interface NewLink {
 }
 
 /** Store a new link unless the learner reached the daily limit; `created` says which. */
-export async function createLink(graph: Graph, link: NewLink, maxPerDay: number): Promise<{ created: boolean; recent: number }> {
+export async function createLink(
+  graph: Graph,
+  link: NewLink,
+  maxPerDay: number,
+): Promise<{ created: boolean; recent: number }> {
   const [row] = await graph.write<{ created: boolean; recent: number }>('learners/link-create', { ...link, maxPerDay });
   // No row: the learner went away since linkContact saw them.
   return row ? { created: row.created, recent: row.recent } : { created: false, recent: 0 };
@@ -104,8 +122,15 @@ export async function openLink(graph: Graph, uln: string, id: string, now: strin
 }
 
 /** A page of the learner's links, newest first; null when there is no such learner. */
-export async function listLinks(graph: Graph, uln: string, page: { limit: number; offset: number }): Promise<{ total: number; items: StoredLink[] } | null> {
-  const [row] = await graph.read<{ total: number; items: Record<string, unknown>[] }>('learners/link-list', { uln, ...page });
+export async function listLinks(
+  graph: Graph,
+  uln: string,
+  page: { limit: number; offset: number },
+): Promise<{ total: number; items: StoredLink[] } | null> {
+  const [row] = await graph.read<{ total: number; items: Record<string, unknown>[] }>('learners/link-list', {
+    uln,
+    ...page,
+  });
   if (!row) return null;
   return { total: row.total, items: row.items.map(toLink) };
 }
@@ -130,8 +155,15 @@ export interface AccessLogEntry {
   outcome: 'allowed' | 'refused';
 }
 
-export async function accessLogPage(graph: Graph, uln: string, page: { limit: number; offset: number }): Promise<{ total: number; items: AccessLogEntry[] }> {
-  const [row] = await graph.read<{ total: number; items: Record<string, unknown>[] }>('learners/access-log-page', { uln, ...page });
+export async function accessLogPage(
+  graph: Graph,
+  uln: string,
+  page: { limit: number; offset: number },
+): Promise<{ total: number; items: AccessLogEntry[] }> {
+  const [row] = await graph.read<{ total: number; items: Record<string, unknown>[] }>('learners/access-log-page', {
+    uln,
+    ...page,
+  });
   // An aggregate over the events: always one row, total 0 when there are none.
   const items = row.items.map((e) => ({
     at: iso(e.at) as string,
@@ -141,7 +173,7 @@ export async function accessLogPage(graph: Graph, uln: string, page: { limit: nu
     organisationName: e.organisationName as string | null,
     roles: Array.isArray(e.roles) ? (e.roles as string[]) : [],
     what: e.what as string,
-    outcome: e.outcome === 'refused' ? 'refused' as const : 'allowed' as const,
+    outcome: e.outcome === 'refused' ? ('refused' as const) : ('allowed' as const),
   }));
   return { total: row.total, items };
 }

@@ -12,12 +12,26 @@ import { type FieldProblemCode, type Learner, type LearnerField, checkLearner } 
 
 /** The columns, in the order the sample file and the documentation use. */
 export const LEARNER_COLUMNS = [
-  'uln', 'given_name', 'family_name', 'previous_family_name', 'date_of_birth',
-  'gender', 'postcode', 'email', 'available', 'linked_to',
+  'uln',
+  'given_name',
+  'family_name',
+  'previous_family_name',
+  'date_of_birth',
+  'gender',
+  'postcode',
+  'email',
+  'available',
+  'linked_to',
 ] as const;
 export type LearnerColumn = (typeof LEARNER_COLUMNS)[number];
 
-export const REQUIRED_LEARNER_COLUMNS: readonly LearnerColumn[] = ['uln', 'given_name', 'family_name', 'date_of_birth', 'gender'];
+export const REQUIRED_LEARNER_COLUMNS: readonly LearnerColumn[] = [
+  'uln',
+  'given_name',
+  'family_name',
+  'date_of_birth',
+  'gender',
+];
 
 const FIELD_OF_COLUMN: Readonly<Record<LearnerColumn, LearnerField>> = {
   uln: 'uln',
@@ -31,7 +45,10 @@ const FIELD_OF_COLUMN: Readonly<Record<LearnerColumn, LearnerField>> = {
   available: 'available',
   linked_to: 'linkedTo',
 };
-const COLUMN_OF_FIELD = Object.fromEntries(Object.entries(FIELD_OF_COLUMN).map(([c, f]) => [f, c])) as Record<LearnerField, LearnerColumn>;
+const COLUMN_OF_FIELD = Object.fromEntries(Object.entries(FIELD_OF_COLUMN).map(([c, f]) => [f, c])) as Record<
+  LearnerField,
+  LearnerColumn
+>;
 
 export function columnOf(field: LearnerField): LearnerColumn {
   return COLUMN_OF_FIELD[field];
@@ -126,7 +143,12 @@ export function readHeader<C extends string>(
     const name = cell.trim().toLowerCase();
     if (!(known as readonly string[]).includes(name)) {
       // The cell is not repeated: a file without its header row would put a learner's details here.
-      errors.push({ row, field: `column ${i + 1}`, code: 'unknown-column', message: `column ${i + 1} of the header is not a column of this file (the columns are ${known.join(', ')}; does the file start with its header row?)` });
+      errors.push({
+        row,
+        field: `column ${i + 1}`,
+        code: 'unknown-column',
+        message: `column ${i + 1} of the header is not a column of this file (the columns are ${known.join(', ')}; does the file start with its header row?)`,
+      });
       return;
     }
     const column = name as C;
@@ -137,7 +159,13 @@ export function readHeader<C extends string>(
     positions[column] = i;
   });
   for (const column of required) {
-    if (positions[column] === undefined) errors.push({ row, field: column, code: 'missing-column', message: `the required column ${column} is missing from the header` });
+    if (positions[column] === undefined)
+      errors.push({
+        row,
+        field: column,
+        code: 'missing-column',
+        message: `the required column ${column} is missing from the header`,
+      });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, header: { width: record.length, positions } };
 }
@@ -158,7 +186,12 @@ export function fieldCountError(header: { width: number }, record: readonly stri
 }
 
 /** Check one data row of a learner file on its own (not against other rows). */
-export function validateLearnerRow(header: Header, record: readonly string[], row: number, today: string): { ok: true; learner: Learner } | { ok: false; errors: RowError[] } {
+export function validateLearnerRow(
+  header: Header,
+  record: readonly string[],
+  row: number,
+  today: string,
+): { ok: true; learner: Learner } | { ok: false; errors: RowError[] } {
   const wrongWidth = fieldCountError(header, record, row);
   if (wrongWidth) return { ok: false, errors: [wrongWidth] };
   const raw: Record<string, string> = {};
@@ -168,7 +201,10 @@ export function validateLearnerRow(header: Header, record: readonly string[], ro
   }
   const checked = checkLearner(raw, today, columnOf);
   if (checked.ok) return checked;
-  return { ok: false, errors: checked.problems.map((p) => ({ row, field: columnOf(p.field), code: p.code, message: p.message })) };
+  return {
+    ok: false,
+    errors: checked.problems.map((p) => ({ row, field: columnOf(p.field), code: p.code, message: p.message })),
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -246,7 +282,14 @@ export class LearnerFileCheck {
     const key = Number(learner.uln);
     const earlier = this.rowOfUln.get(key);
     if (earlier !== undefined) {
-      this.add([{ row, field: 'uln', code: 'duplicate-uln', message: `uln is the same as on row ${earlier}; each learner may appear once in a file` }]);
+      this.add([
+        {
+          row,
+          field: 'uln',
+          code: 'duplicate-uln',
+          message: `uln is the same as on row ${earlier}; each learner may appear once in a file`,
+        },
+      ]);
       return null;
     }
     this.rowOfUln.set(key, row);
@@ -269,15 +312,37 @@ export class LearnerFileCheck {
       const key = Number(link.linkedTo);
       if (this.rowOfUln.has(key)) {
         if (this.linkedInFile.has(key)) {
-          this.add([{ row: link.row, field: 'linked_to', code: 'linked-to-linked', message: `linked_to names the learner on row ${this.rowOfUln.get(key)}, who is merged into another record too; link to the master record directly` }]);
+          this.add([
+            {
+              row: link.row,
+              field: 'linked_to',
+              code: 'linked-to-linked',
+              message: `linked_to names the learner on row ${this.rowOfUln.get(key)}, who is merged into another record too; link to the master record directly`,
+            },
+          ]);
         }
         continue;
       }
       const facts = register.get(link.linkedTo);
       if (!facts || !facts.registered) {
-        this.add([{ row: link.row, field: 'linked_to', code: 'linked-to-unknown', message: 'linked_to names a ULN that is neither in this file nor on the learner register' }]);
+        this.add([
+          {
+            row: link.row,
+            field: 'linked_to',
+            code: 'linked-to-unknown',
+            message: 'linked_to names a ULN that is neither in this file nor on the learner register',
+          },
+        ]);
       } else if (facts.linked) {
-        this.add([{ row: link.row, field: 'linked_to', code: 'linked-to-linked', message: 'linked_to names a registered learner who is merged into another record; link to the master record directly' }]);
+        this.add([
+          {
+            row: link.row,
+            field: 'linked_to',
+            code: 'linked-to-linked',
+            message:
+              'linked_to names a registered learner who is merged into another record; link to the master record directly',
+          },
+        ]);
       }
     }
   }

@@ -30,7 +30,16 @@ export type LearnerField =
 
 /** Field order, for stable listings. */
 export const LEARNER_FIELDS: readonly LearnerField[] = [
-  'uln', 'givenName', 'familyName', 'previousFamilyName', 'dateOfBirth', 'gender', 'postcode', 'email', 'available', 'linkedTo',
+  'uln',
+  'givenName',
+  'familyName',
+  'previousFamilyName',
+  'dateOfBirth',
+  'gender',
+  'postcode',
+  'email',
+  'available',
+  'linkedTo',
 ];
 
 /** Problems one value can have on its own (docs/learner-files.md lists them all). */
@@ -90,7 +99,16 @@ export interface Learner {
 }
 
 /** The personal details and link that make two entries "the same" (availability is not one of them). */
-export const COMPARED_FIELDS = ['givenName', 'familyName', 'previousFamilyName', 'dateOfBirth', 'gender', 'postcode', 'email', 'linkedTo'] as const;
+export const COMPARED_FIELDS = [
+  'givenName',
+  'familyName',
+  'previousFamilyName',
+  'dateOfBirth',
+  'gender',
+  'postcode',
+  'email',
+  'linkedTo',
+] as const;
 export type ComparedField = (typeof COMPARED_FIELDS)[number];
 
 export const MAX_NAME_LENGTH = 100;
@@ -186,7 +204,11 @@ export function checkLearner(
     if (text === null) return null;
     const why = ulnProblem(text);
     if (why !== null) {
-      problem(field, field === 'uln' ? 'uln-invalid' : 'linked-to-invalid', `is not a valid ULN: ${ULN_PROBLEM_MESSAGES[why]}`);
+      problem(
+        field,
+        field === 'uln' ? 'uln-invalid' : 'linked-to-invalid',
+        `is not a valid ULN: ${ULN_PROBLEM_MESSAGES[why]}`,
+      );
       return null;
     }
     return text;
@@ -200,7 +222,11 @@ export function checkLearner(
       return null;
     }
     if (!NAME_CHARACTERS.test(text) || !HAS_LETTER.test(text)) {
-      problem(field, 'name-invalid', 'must contain letters and only letters, spaces, hyphens, apostrophes and full stops');
+      problem(
+        field,
+        'name-invalid',
+        'must contain letters and only letters, spaces, hyphens, apostrophes and full stops',
+      );
       return null;
     }
     return text;
@@ -217,7 +243,8 @@ export function checkLearner(
     const day = parseDateOfBirth(dobText);
     if (day === null) problem('dateOfBirth', 'date-invalid', 'is not a real date in the form YYYY-MM-DD');
     else if (day > today) problem('dateOfBirth', 'date-in-future', 'is in the future');
-    else if (day < yearsBefore(today, MAX_AGE_YEARS)) problem('dateOfBirth', 'date-too-old', `is more than ${MAX_AGE_YEARS} years ago`);
+    else if (day < yearsBefore(today, MAX_AGE_YEARS))
+      problem('dateOfBirth', 'date-too-old', `is more than ${MAX_AGE_YEARS} years ago`);
     else dateOfBirth = day;
   }
 
@@ -225,24 +252,33 @@ export function checkLearner(
   const genderText = textOf('gender', true);
   if (genderText !== null) {
     gender = normaliseGender(genderText);
-    if (gender === null) problem('gender', 'gender-invalid', 'must be F, M, X or U (or female, male, other, unknown, or the ISO codes 2, 1, 0, 9)');
+    if (gender === null)
+      problem(
+        'gender',
+        'gender-invalid',
+        'must be F, M, X or U (or female, male, other, unknown, or the ISO codes 2, 1, 0, 9)',
+      );
   }
 
   let postcode: string | null = null;
   const postcodeText = textOf('postcode', false);
   if (postcodeText !== null) {
-    if (postcodeText.length > MAX_POSTCODE_INPUT) problem('postcode', 'too-long', `is longer than ${MAX_POSTCODE_INPUT} characters`);
+    if (postcodeText.length > MAX_POSTCODE_INPUT)
+      problem('postcode', 'too-long', `is longer than ${MAX_POSTCODE_INPUT} characters`);
     else {
       postcode = canonicalPostcode(postcodeText);
-      if (postcode === null) problem('postcode', 'postcode-invalid', 'does not have the shape of a UK postcode (such as LS1 4AP)');
+      if (postcode === null)
+        problem('postcode', 'postcode-invalid', 'does not have the shape of a UK postcode (such as LS1 4AP)');
     }
   }
 
   let email: string | null = null;
   const emailText = textOf('email', false);
   if (emailText !== null) {
-    if (emailText.length > MAX_EMAIL_LENGTH) problem('email', 'too-long', `is longer than ${MAX_EMAIL_LENGTH} characters`);
-    else if (!isEmailShaped(emailText)) problem('email', 'email-invalid', 'does not have the shape of an email address (name@domain.example)');
+    if (emailText.length > MAX_EMAIL_LENGTH)
+      problem('email', 'too-long', `is longer than ${MAX_EMAIL_LENGTH} characters`);
+    else if (!isEmailShaped(emailText))
+      problem('email', 'email-invalid', 'does not have the shape of an email address (name@domain.example)');
     else email = emailText;
   }
 
@@ -254,21 +290,34 @@ export function checkLearner(
       const word = availableText.toLowerCase();
       if (TRUE_WORDS.has(word)) available = true;
       else if (FALSE_WORDS.has(word)) available = false;
-      else problem('available', 'available-invalid', 'must be true or false (yes/no, y/n and 1/0 are also understood), or empty');
+      else
+        problem(
+          'available',
+          'available-invalid',
+          'must be true or false (yes/no, y/n and 1/0 are also understood), or empty',
+        );
     }
   }
 
   const linkedTo = ulnOf('linkedTo', false);
   if (linkedTo !== null && uln !== null && linkedTo === uln) {
-    problem('linkedTo', 'linked-to-self', 'names the learner\'s own ULN; a record cannot be merged into itself');
+    problem('linkedTo', 'linked-to-self', "names the learner's own ULN; a record cannot be merged into itself");
   }
 
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
     learner: {
-      uln: uln!, givenName: givenName!, familyName: familyName!, previousFamilyName,
-      dateOfBirth: dateOfBirth!, gender: gender!, postcode, email, available, linkedTo,
+      uln: uln!,
+      givenName: givenName!,
+      familyName: familyName!,
+      previousFamilyName,
+      dateOfBirth: dateOfBirth!,
+      gender: gender!,
+      postcode,
+      email,
+      available,
+      linkedTo,
     },
   };
 }

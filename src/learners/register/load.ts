@@ -13,12 +13,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Graph, GraphTx } from '../../platform/neo4j.js';
-import {
-  registerEntries,
-  registerEntriesTx,
-  writeRegisterEntries,
-  type RegisterWriteRow,
-} from '../repository.js';
+import { registerEntries, registerEntriesTx, writeRegisterEntries, type RegisterWriteRow } from '../repository.js';
 import { londonToday } from './clock.js';
 import {
   CSV_PARSE_OPTIONS,
@@ -120,13 +115,23 @@ function readFailure(err: unknown): RowError {
   if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
     // csv-parse's messages quote the offending text, which may be personal: keep only the rule.
     const rule = (e.message ?? '').split(':')[0].trim();
-    return { row: e.lines ?? 0, field: '', code: 'csv-syntax', message: `the file is not valid CSV near line ${e.lines ?? '?'} (${rule}); check the quotes on that line` };
+    return {
+      row: e.lines ?? 0,
+      field: '',
+      code: 'csv-syntax',
+      message: `the file is not valid CSV near line ${e.lines ?? '?'} (${rule}); check the quotes on that line`,
+    };
   }
   return { row: 0, field: '', code: 'unreadable-file', message: `the file cannot be read (${e.code ?? 'error'})` };
 }
 
 /** First pass: every row's own rules, duplicates, then the merge links against the register. */
-export async function checkLearnerSource(graph: Graph, source: CsvSource, today: string, maxErrors = DEFAULT_MAX_ERRORS): Promise<LearnerFileCheck> {
+export async function checkLearnerSource(
+  graph: Graph,
+  source: CsvSource,
+  today: string,
+  maxErrors = DEFAULT_MAX_ERRORS,
+): Promise<LearnerFileCheck> {
   const check = new LearnerFileCheck(today, maxErrors);
   try {
     for await (const { record, row } of csvRows(source)) {
@@ -142,14 +147,20 @@ export async function checkLearnerSource(graph: Graph, source: CsvSource, today:
     return check;
   }
   if (!check.header) {
-    check.fail({ row: 0, field: '', code: 'empty-file', message: 'the file is empty: it needs a header row naming its columns' });
+    check.fail({
+      row: 0,
+      field: '',
+      code: 'empty-file',
+      message: 'the file is empty: it needs a header row naming its columns',
+    });
     return check;
   }
   const masters = check.mastersToLookUp();
   const facts = new Map<string, MasterFacts>();
   for (let i = 0; i < masters.length; i += LOOKUP_CHUNK) {
     const entries = await registerEntries(graph, masters.slice(i, i + LOOKUP_CHUNK));
-    for (const [uln, e] of entries) facts.set(uln, { registered: e.details !== null, linked: e.linkedTo !== null && e.linkedTo.trim() !== '' });
+    for (const [uln, e] of entries)
+      facts.set(uln, { registered: e.details !== null, linked: e.linkedTo !== null && e.linkedTo.trim() !== '' });
   }
   check.finish(facts);
   return check;
@@ -157,8 +168,16 @@ export async function checkLearnerSource(graph: Graph, source: CsvSource, today:
 
 function writeRow(l: Learner): RegisterWriteRow {
   return {
-    uln: l.uln, givenName: l.givenName, familyName: l.familyName, previousFamilyName: l.previousFamilyName,
-    dateOfBirth: l.dateOfBirth, gender: l.gender, postcode: l.postcode, email: l.email, available: l.available, linkedTo: l.linkedTo,
+    uln: l.uln,
+    givenName: l.givenName,
+    familyName: l.familyName,
+    previousFamilyName: l.previousFamilyName,
+    dateOfBirth: l.dateOfBirth,
+    gender: l.gender,
+    postcode: l.postcode,
+    email: l.email,
+    available: l.available,
+    linkedTo: l.linkedTo,
   };
 }
 
@@ -176,7 +195,10 @@ function addCounts(into: LearnerLoadCounts, more: LearnerLoadCounts): void {
 /** Compare a chunk with the register and write what is new or changed, in the given transaction. */
 async function applyChunk(tx: GraphTx, chunk: Learner[]): Promise<LearnerLoadCounts> {
   const counts = zero();
-  const stored = await registerEntriesTx(tx, chunk.map((l) => l.uln));
+  const stored = await registerEntriesTx(
+    tx,
+    chunk.map((l) => l.uln),
+  );
   const toWrite: RegisterWriteRow[] = [];
   for (const learner of chunk) {
     const cmp = compareWithRegister(learner, stored.get(learner.uln));
@@ -198,7 +220,13 @@ async function applyChunk(tx: GraphTx, chunk: Learner[]): Promise<LearnerLoadCou
  * Second pass: read the (already checked) file again and hand it over chunk by chunk. A row
  * that is no longer valid, or a different number of rows, means the file changed in between.
  */
-async function eachChunk(source: CsvSource, today: string, expectedRows: number, chunkSize: number, work: (chunk: Learner[]) => Promise<void>): Promise<void> {
+async function eachChunk(
+  source: CsvSource,
+  today: string,
+  expectedRows: number,
+  chunkSize: number,
+  work: (chunk: Learner[]) => Promise<void>,
+): Promise<void> {
   let header: ReturnType<typeof readLearnerHeader> | null = null;
   let chunk: Learner[] = [];
   let rows = 0;
@@ -228,7 +256,11 @@ async function eachChunk(source: CsvSource, today: string, expectedRows: number,
  * back as `{ ok: false, errors }` (at most `maxErrors`, with the total) and nothing is
  * stored; a failure of the database itself is thrown.
  */
-export async function loadLearnerSource(graph: Graph, source: CsvSource, opts: LearnerLoadOptions = {}): Promise<LearnerLoadResult> {
+export async function loadLearnerSource(
+  graph: Graph,
+  source: CsvSource,
+  opts: LearnerLoadOptions = {},
+): Promise<LearnerLoadResult> {
   const started = performance.now();
   const today = opts.today ?? londonToday();
   const check = await checkLearnerSource(graph, source, today, opts.maxErrors ?? DEFAULT_MAX_ERRORS);
@@ -283,7 +315,9 @@ export function describeLearnerReport(r: LearnerLoadReport): string[] {
     `written in ${r.transactions} transaction${r.transactions === 1 ? '' : 's'} (${r.mode}) in ${(r.durationMs / 1000).toFixed(1)} s`,
   ];
   if (r.availabilityKept > 0) {
-    lines.push(`${r.availabilityKept} existing learner${r.availabilityKept === 1 ? '' : 's'} kept their availability: a file sets it for new learners only (changes are the learner's, OCF 07)`);
+    lines.push(
+      `${r.availabilityKept} existing learner${r.availabilityKept === 1 ? '' : 's'} kept their availability: a file sets it for new learners only (changes are the learner's, OCF 07)`,
+    );
   }
   return lines;
 }
@@ -295,17 +329,25 @@ const PRINTED_PROBLEMS = 50;
  * For the `plr learners load FILE` command: check and load a learner file, printing the
  * outcome. Returns the exit status: 0 loaded, 1 the file was refused (nothing stored).
  */
-export async function runLearnerLoad(graph: Graph, file: string, print: (line: string) => void = console.log, opts: LearnerLoadOptions = {}): Promise<number> {
+export async function runLearnerLoad(
+  graph: Graph,
+  file: string,
+  print: (line: string) => void = console.log,
+  opts: LearnerLoadOptions = {},
+): Promise<number> {
   print(`loading learners from ${file}`);
   const result = await loadLearnerFile(graph, file, {
     ...opts,
     onProgress: (p) => {
-      if (p.total > DEFAULT_CHUNK_SIZE) print(`  ${p.done.toLocaleString('en-GB')} / ${p.total.toLocaleString('en-GB')}`);
+      if (p.total > DEFAULT_CHUNK_SIZE)
+        print(`  ${p.done.toLocaleString('en-GB')} / ${p.total.toLocaleString('en-GB')}`);
       opts.onProgress?.(p);
     },
   });
   if (!result.ok) {
-    print(`the learner file was refused, nothing was stored: ${result.errorCount} problem${result.errorCount === 1 ? '' : 's'}`);
+    print(
+      `the learner file was refused, nothing was stored: ${result.errorCount} problem${result.errorCount === 1 ? '' : 's'}`,
+    );
     for (const e of result.errors.slice(0, PRINTED_PROBLEMS)) {
       print(`  ${e.row > 0 ? `row ${e.row}` : '(file)'}${e.field ? ` ${e.field}` : ''} [${e.code}] ${e.message}`);
     }

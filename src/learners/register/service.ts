@@ -13,7 +13,14 @@
 import type { Graph } from '../../platform/neo4j.js';
 import { AppError } from '../../platform/errors.js';
 import { lockRegisterEntry, registerEntries, writeRegisterEntries, type RegisterWriteRow } from '../repository.js';
-import { type FieldProblem, type Learner, type LearnerField, type RawLearner, checkLearner, compareWithRegister } from './learner-fields.js';
+import {
+  type FieldProblem,
+  type Learner,
+  type LearnerField,
+  type RawLearner,
+  checkLearner,
+  compareWithRegister,
+} from './learner-fields.js';
 
 /** A learner as the register now holds them: the written entry, with availability as stored. */
 export interface RegisteredLearnerView extends Omit<RegisterWriteRow, 'available'> {
@@ -28,7 +35,9 @@ export interface RegistrationOutcome {
 }
 
 /** A problem with the submitted learner: a field rule, or a merge link the register cannot follow. */
-type RegistrationProblem = Omit<FieldProblem, 'code'> & { code: FieldProblem['code'] | 'linked-to-unknown' | 'linked-to-linked' };
+type RegistrationProblem = Omit<FieldProblem, 'code'> & {
+  code: FieldProblem['code'] | 'linked-to-unknown' | 'linked-to-linked';
+};
 
 function invalid(problems: RegistrationProblem[]): AppError {
   return new AppError(
@@ -40,14 +49,26 @@ function invalid(problems: RegistrationProblem[]): AppError {
 }
 
 /** The master a registration links to must be registered and not itself merged. */
-async function checkMaster(graph: Graph, learner: Learner, label: (f: LearnerField) => string): Promise<RegistrationProblem | null> {
+async function checkMaster(
+  graph: Graph,
+  learner: Learner,
+  label: (f: LearnerField) => string,
+): Promise<RegistrationProblem | null> {
   if (learner.linkedTo === null) return null;
   const master = (await registerEntries(graph, [learner.linkedTo])).get(learner.linkedTo);
   if (!master || master.details === null) {
-    return { field: 'linkedTo', code: 'linked-to-unknown', message: `${label('linkedTo')} names a ULN that is not on the learner register` };
+    return {
+      field: 'linkedTo',
+      code: 'linked-to-unknown',
+      message: `${label('linkedTo')} names a ULN that is not on the learner register`,
+    };
   }
   if (master.linkedTo !== null && master.linkedTo.trim() !== '') {
-    return { field: 'linkedTo', code: 'linked-to-linked', message: `${label('linkedTo')} names a learner who is merged into another record; link to the master record directly` };
+    return {
+      field: 'linkedTo',
+      code: 'linked-to-linked',
+      message: `${label('linkedTo')} names a learner who is merged into another record; link to the master record directly`,
+    };
   }
   return null;
 }
@@ -57,7 +78,12 @@ async function checkMaster(graph: Graph, learner: Learner, label: (f: LearnerFie
  * and 409 (CONFLICT, naming the fields that differ, never their values) when the ULN is
  * registered with different details.
  */
-export async function registerLearner(graph: Graph, input: RawLearner, today: string, label: (f: LearnerField) => string = (f) => f): Promise<RegistrationOutcome> {
+export async function registerLearner(
+  graph: Graph,
+  input: RawLearner,
+  today: string,
+  label: (f: LearnerField) => string = (f) => f,
+): Promise<RegistrationOutcome> {
   const checked = checkLearner(input, today, label);
   if (!checked.ok) throw invalid(checked.problems);
   const { learner } = checked;

@@ -16,7 +16,13 @@ import { type VerifyInputField, checkVerifyInput } from './input.js';
 
 export const VERIFY_COLUMNS = ['uln', 'given_name', 'family_name', 'date_of_birth', 'gender', 'postcode'] as const;
 export type VerifyColumn = (typeof VERIFY_COLUMNS)[number];
-export const REQUIRED_VERIFY_COLUMNS: readonly VerifyColumn[] = ['uln', 'given_name', 'family_name', 'date_of_birth', 'gender'];
+export const REQUIRED_VERIFY_COLUMNS: readonly VerifyColumn[] = [
+  'uln',
+  'given_name',
+  'family_name',
+  'date_of_birth',
+  'gender',
+];
 
 /** Answer columns added after the input columns. */
 export const ANSWER_COLUMNS = ['code', 'outcome', 'master_uln', 'mismatches', 'flags', 'message'] as const;
@@ -26,10 +32,20 @@ export const OUTPUT_COLUMNS = ['row', ...VERIFY_COLUMNS, ...ANSWER_COLUMNS] as c
 export const ROW_INVALID = { code: 'ROW_INVALID', outcome: 'invalid-row' } as const;
 
 const FIELD_OF_COLUMN: Readonly<Record<VerifyColumn, VerifyInputField>> = {
-  uln: 'uln', given_name: 'givenName', family_name: 'familyName', date_of_birth: 'dateOfBirth', gender: 'gender', postcode: 'postcode',
+  uln: 'uln',
+  given_name: 'givenName',
+  family_name: 'familyName',
+  date_of_birth: 'dateOfBirth',
+  gender: 'gender',
+  postcode: 'postcode',
 };
 const COLUMN_OF_FIELD: Readonly<Record<VerifiedField | VerifyInputField, VerifyColumn>> = {
-  uln: 'uln', givenName: 'given_name', familyName: 'family_name', dateOfBirth: 'date_of_birth', gender: 'gender', postcode: 'postcode',
+  uln: 'uln',
+  givenName: 'given_name',
+  familyName: 'family_name',
+  dateOfBirth: 'date_of_birth',
+  gender: 'gender',
+  postcode: 'postcode',
 };
 
 export interface VerifyHeader {
@@ -37,7 +53,10 @@ export interface VerifyHeader {
   positions: Partial<Record<VerifyColumn, number>>;
 }
 
-export function readVerifyHeader(record: readonly string[], row: number): { ok: true; header: VerifyHeader } | { ok: false; errors: RowError[] } {
+export function readVerifyHeader(
+  record: readonly string[],
+  row: number,
+): { ok: true; header: VerifyHeader } | { ok: false; errors: RowError[] } {
   return readHeader<VerifyColumn>(record, row, VERIFY_COLUMNS, REQUIRED_VERIFY_COLUMNS);
 }
 
@@ -50,7 +69,7 @@ export type BatchRow =
 function echoOf(header: VerifyHeader, record: readonly string[]): string[] {
   return VERIFY_COLUMNS.map((c) => {
     const at = header.positions[c];
-    return at === undefined ? '' : record[at] ?? '';
+    return at === undefined ? '' : (record[at] ?? '');
   });
 }
 
@@ -66,7 +85,8 @@ export function prepareBatchRow(header: VerifyHeader, record: readonly string[],
   }
   const checked = checkVerifyInput(raw, today, (f) => COLUMN_OF_FIELD[f]);
   const echo = echoOf(header, record);
-  if (!checked.ok) return { row, echo, invalid: `The row cannot be verified: ${checked.problems.map((p) => p.message).join('; ')}.` };
+  if (!checked.ok)
+    return { row, echo, invalid: `The row cannot be verified: ${checked.problems.map((p) => p.message).join('; ')}.` };
   return { row, echo, submitted: checked.submitted, ulnWellFormed: checked.ulnWellFormed };
 }
 
@@ -83,7 +103,8 @@ export const OUTPUT_HEADER = csvLine(OUTPUT_COLUMNS);
 
 /** The answer line of a row. Field lists use the file's column names, separated by ";". */
 export function answerLine(row: BatchRow, answer: VerificationAnswer | null): string {
-  if ('invalid' in row) return csvLine([String(row.row), ...row.echo, ROW_INVALID.code, ROW_INVALID.outcome, '', '', '', row.invalid]);
+  if ('invalid' in row)
+    return csvLine([String(row.row), ...row.echo, ROW_INVALID.code, ROW_INVALID.outcome, '', '', '', row.invalid]);
   if (answer === null) throw new Error('a valid row needs an answer');
   return csvLine([
     String(row.row),

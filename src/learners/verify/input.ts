@@ -15,7 +15,8 @@ import { ulnProblem } from '../uln.js';
 import { type SubmittedDetails, normaliseGender, normaliseName, parseDateOfBirth } from '../verify.js';
 
 export type VerifyInputField = 'uln' | 'givenName' | 'familyName' | 'dateOfBirth' | 'gender' | 'postcode';
-export type VerifyInputProblemCode = 'missing' | 'uln-malformed' | 'name-invalid' | 'date-invalid' | 'date-in-future' | 'gender-invalid';
+export type VerifyInputProblemCode =
+  'missing' | 'uln-malformed' | 'name-invalid' | 'date-invalid' | 'date-in-future' | 'gender-invalid';
 
 export interface VerifyInputProblem {
   field: VerifyInputField;
@@ -48,7 +49,8 @@ export function checkVerifyInput(
   label: (field: VerifyInputField) => string = (f) => f,
 ): { ok: true; submitted: SubmittedDetails; ulnWellFormed: boolean } | { ok: false; problems: VerifyInputProblem[] } {
   const problems: VerifyInputProblem[] = [];
-  const problem = (field: VerifyInputField, code: VerifyInputProblemCode, message: string) => problems.push({ field, code, message: `${label(field)} ${message}` });
+  const problem = (field: VerifyInputField, code: VerifyInputProblemCode, message: string) =>
+    problems.push({ field, code, message: `${label(field)} ${message}` });
   const required = (field: Exclude<VerifyInputField, 'postcode'>): string | null => {
     const value = raw[field];
     if (!present(value)) {
@@ -63,9 +65,11 @@ export function checkVerifyInput(
   // leading zero, the temporary 9999999999) are a real answer: WSVRC006.
   if (uln !== null && !/^[0-9]{10}$/.test(uln.trim())) problem('uln', 'uln-malformed', 'must be exactly 10 digits');
   const givenName = required('givenName');
-  if (givenName !== null && normaliseName(givenName) === '') problem('givenName', 'name-invalid', 'has no letters to compare');
+  if (givenName !== null && normaliseName(givenName) === '')
+    problem('givenName', 'name-invalid', 'has no letters to compare');
   const familyName = required('familyName');
-  if (familyName !== null && normaliseName(familyName) === '') problem('familyName', 'name-invalid', 'has no letters to compare');
+  if (familyName !== null && normaliseName(familyName) === '')
+    problem('familyName', 'name-invalid', 'has no letters to compare');
   const dobText = required('dateOfBirth');
   let dateOfBirth: string | null = null;
   if (dobText !== null) {
@@ -74,10 +78,21 @@ export function checkVerifyInput(
     else if (dateOfBirth > today) problem('dateOfBirth', 'date-in-future', 'is in the future');
   }
   const gender = required('gender');
-  if (gender !== null && normaliseGender(gender) === null) problem('gender', 'gender-invalid', 'must be F, M, X or U (or female, male, other, unknown, or the ISO codes 2, 1, 0, 9)');
+  if (gender !== null && normaliseGender(gender) === null)
+    problem(
+      'gender',
+      'gender-invalid',
+      'must be F, M, X or U (or female, male, other, unknown, or the ISO codes 2, 1, 0, 9)',
+    );
 
   if (problems.length > 0) return { ok: false, problems };
-  const submitted: SubmittedDetails = { uln: uln!.trim(), givenName: givenName!, familyName: familyName!, dateOfBirth: dateOfBirth!, gender: gender! };
+  const submitted: SubmittedDetails = {
+    uln: uln!.trim(),
+    givenName: givenName!,
+    familyName: familyName!,
+    dateOfBirth: dateOfBirth!,
+    gender: gender!,
+  };
   if (present(raw.postcode)) submitted.postcode = raw.postcode;
   return { ok: true, submitted, ulnWellFormed: ulnProblem(submitted.uln) === null };
 }

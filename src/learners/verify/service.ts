@@ -20,9 +20,23 @@ import { verifyChains } from '../repository.js';
 import { type RegisterEntry, type VerificationAnswer, verifyLearner } from '../verify.js';
 import { CSV_PARSE_OPTIONS, type CsvRecordInfo, type RowError, RowNumbers, isBlankRecord } from '../register/csv.js';
 import { type RawVerifyInput, checkVerifyInput } from './input.js';
-import { type BatchRow, OUTPUT_HEADER, type VerifyHeader, answerLine, prepareBatchRow, readVerifyHeader } from './batch.js';
+import {
+  type BatchRow,
+  OUTPUT_HEADER,
+  type VerifyHeader,
+  answerLine,
+  prepareBatchRow,
+  readVerifyHeader,
+} from './batch.js';
 
-export const VERIFY_ROLES: readonly Role[] = ['ao-user', 'ao-admin', 'provider-user', 'provider-admin', 'careers-adviser', 'operator'];
+export const VERIFY_ROLES: readonly Role[] = [
+  'ao-user',
+  'ao-admin',
+  'provider-user',
+  'provider-admin',
+  'careers-adviser',
+  'operator',
+];
 
 /** Rows a batch may hold; more is refused (413) before anything is looked up. */
 export const MAX_VERIFY_BATCH_ROWS = 10_000;
@@ -69,7 +83,9 @@ export async function verifyOne(graph: Graph, raw: RawVerifyInput, today: string
       checked.problems.map((p) => ({ in: 'body', field: p.field, code: p.code, problem: p.message })),
     );
   }
-  const entries = checked.ulnWellFormed ? await registerLookup(graph, [checked.submitted.uln]) : new Map<string, RegisterEntry>();
+  const entries = checked.ulnWellFormed
+    ? await registerLookup(graph, [checked.submitted.uln])
+    : new Map<string, RegisterEntry>();
   return verifyLearner(checked.submitted, (uln) => entries.get(uln));
 }
 
@@ -103,7 +119,12 @@ async function readBatch(text: string, today: string, maxRows: number): Promise<
         continue;
       }
       if (rows.length >= maxRows) {
-        throw new AppError(413, 'BATCH_TOO_LARGE', `a verification batch holds at most ${maxRows} rows; split the file and send the parts one after the other`, { maxRows });
+        throw new AppError(
+          413,
+          'BATCH_TOO_LARGE',
+          `a verification batch holds at most ${maxRows} rows; split the file and send the parts one after the other`,
+          { maxRows },
+        );
       }
       rows.push(prepareBatchRow(header, record, row, today));
     }
@@ -112,16 +133,31 @@ async function readBatch(text: string, today: string, maxRows: number): Promise<
     const e = err as { code?: string; lines?: number; message?: string };
     // csv-parse quotes the offending text in its messages; keep only the rule.
     const rule = (e.message ?? '').split(':')[0].trim();
-    throw csvInvalid([{ row: e.lines ?? 0, field: '', code: 'csv-syntax', message: `the file is not valid CSV near line ${e.lines ?? '?'} (${rule}); check the quotes on that line` }]);
+    throw csvInvalid([
+      {
+        row: e.lines ?? 0,
+        field: '',
+        code: 'csv-syntax',
+        message: `the file is not valid CSV near line ${e.lines ?? '?'} (${rule}); check the quotes on that line`,
+      },
+    ]);
   } finally {
     parser.destroy();
   }
-  if (header === null) throw csvInvalid([{ row: 0, field: '', code: 'empty-file', message: 'the file is empty: it needs a header row naming its columns' }]);
+  if (header === null)
+    throw csvInvalid([
+      { row: 0, field: '', code: 'empty-file', message: 'the file is empty: it needs a header row naming its columns' },
+    ]);
   return rows;
 }
 
 /** Verify a batch of learners given as CSV (docs/learner-files.md) and answer with CSV. */
-export async function verifyBatch(graph: Graph, text: string, today: string, maxRows = MAX_VERIFY_BATCH_ROWS): Promise<BatchResult> {
+export async function verifyBatch(
+  graph: Graph,
+  text: string,
+  today: string,
+  maxRows = MAX_VERIFY_BATCH_ROWS,
+): Promise<BatchResult> {
   const rows = await readBatch(text, today, maxRows);
   const wellFormed: string[] = [];
   for (const r of rows) if ('submitted' in r && r.ulnWellFormed) wellFormed.push(r.submitted.uln);
