@@ -13,6 +13,7 @@ import {
   handlers as defaultHandlers,
   JOB_NAMES,
   QUEUE_NAME,
+  type JobContext,
   type JobHandlers,
   type JobName,
 } from './registry.js';
@@ -38,8 +39,9 @@ export function startWorker(opts: WorkerOptions): Worker {
       if (!JOB_NAMES.includes(job.name as JobName)) {
         throw new UnrecoverableError(`no handler for job "${job.name}"`);
       }
-      const handler = table[job.name as JobName];
-      return handler(job.data, {
+      // The name was checked above, so the data is that job's payload.
+      const handler = table[job.name as JobName] as (data: unknown, ctx: JobContext) => Promise<unknown>;
+      return handler(job.data as unknown, {
         graph: opts.graph,
         config: opts.config,
         workerName,

@@ -199,7 +199,7 @@ export async function planChunk(
   };
   const pend = (uln: string, credit: LearnerCredit) => {
     let m = overlay.get(uln);
-    if (!m) overlay.set(uln, (m = new Map()));
+    if (!m) overlay.set(uln, (m = new Map<string, LearnerCredit>()));
     m.set(credit.id, credit);
   };
 

@@ -9,7 +9,7 @@ import type { Level, LearnerCredit, Unit } from '../catalogue/model.js';
 import type { DowntimeWindow } from './deadline.js';
 import type { RegisterEntry } from '../learners/verify.js';
 import { registerLookup } from '../learners/verify/service.js';
-import type { RecordContent, RecordKind, RecordStatus, StoredRecord } from './validate.js';
+import type { RecordContent, RecordStatus, StoredRecord } from './validate.js';
 
 /** One record as the write statements take it. */
 export interface RecordWrite extends RecordContent {

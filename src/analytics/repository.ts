@@ -10,7 +10,7 @@
  */
 import neo4j, { type Driver, type Record as Neo4jRecord, type ResultSummary } from 'neo4j-driver';
 import type { Graph } from '../platform/neo4j.js';
-import type { PlanFacts, PlanNode } from './console.js';
+import type { PlanFacts } from './console.js';
 
 /** What the console puts in front of the analyst's query to get its plan. */
 export const EXPLAIN_PREFIX = 'EXPLAIN ';
@@ -24,7 +24,7 @@ export async function planQuery(driver: Driver, database: string, text: string, 
       const result = await tx.run(EXPLAIN_PREFIX + text);
       const summary: ResultSummary = result.summary;
       return {
-        plan: summary.plan ? (summary.plan as unknown as PlanNode) : null,
+        plan: summary.plan ? summary.plan : null,
         queryType: summary.queryType ?? undefined,
         database: summary.database?.name ?? undefined,
       };
@@ -71,7 +71,7 @@ export async function runQuery(
           truncated = true;
           break;
         }
-        rows.push(columns.map((c) => record.get(c)));
+        rows.push(columns.map((c): unknown => record.get(c)));
       }
       return { columns, rows, truncated };
     } finally {

@@ -129,7 +129,8 @@ export interface ParseCatalogueOptions {
 const L = CATALOGUE_LIMITS;
 
 /** Thrown inside this module only, to stop checking once the error list is full. */
-const STOP = Symbol('stop checking');
+class StopChecking {}
+const STOP = new StopChecking();
 
 class ErrorList {
   readonly items: CatalogueError[] = [];
@@ -241,7 +242,7 @@ class Checker {
       this.errors.add(p, 'too-many', `${who}: "${key}" has ${value.length} entries; at most ${max} are allowed`);
       return undefined;
     }
-    return value;
+    return value as unknown[];
   }
 
   /** A non-blank string of at most maxLength characters. */

@@ -449,7 +449,7 @@ export function generateCatalogue(opts: GenerateCatalogueOptions): Catalogue {
 }
 
 function makeUnits(rnd: Random, count: number): { units: Unit[]; unitSector: Uint8Array; unitRank: Uint8Array } {
-  const units: Unit[] = new Array(count);
+  const units = new Array<Unit>(count);
   const unitSector = new Uint8Array(count);
   const unitRank = new Uint8Array(count);
   const urns = new Set<string>();

@@ -588,8 +588,14 @@ export function evaluate(input: EvaluationInput): Evaluation {
           potH[g] += perH[g];
           potU[g] += Number(perU[g]);
         }
-        if (perC[g] > 0) (offer.groups.push(g), offer.credits.push(perC[g]));
-        if (perH[g] > 0) (offerHigh.groups.push(g), offerHigh.credits.push(perH[g]));
+        if (perC[g] > 0) {
+          offer.groups.push(g);
+          offer.credits.push(perC[g]);
+        }
+        if (perH[g] > 0) {
+          offerHigh.groups.push(g);
+          offerHigh.credits.push(perH[g]);
+        }
         perC[g] = -1;
         perH[g] = 0;
         perU[g] = false;

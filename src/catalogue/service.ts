@@ -65,7 +65,7 @@ export function checkDate(date: string | undefined): string {
   return date;
 }
 
-export interface RuleUnit extends Unit {}
+export type RuleUnit = Unit;
 
 export interface RulesView {
   qualification: Omit<Qualification, 'groups' | 'barred' | 'equivalences' | 'exemptions'> & { size: string };

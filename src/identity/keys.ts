@@ -98,7 +98,7 @@ async function configuredPrivateJwk(config: Config): Promise<JWK> {
   if (config.signingKey) {
     const raw = config.signingKey.trim();
     if (raw.startsWith('{')) return JSON.parse(raw) as JWK;
-    return exportJWK((await importPKCS8(raw, ALGORITHM, { extractable: true })) as CryptoKey);
+    return exportJWK(await importPKCS8(raw, ALGORITHM, { extractable: true }));
   }
   return JSON.parse(readFileSync(config.signingKeyFile, 'utf8')) as JWK;
 }

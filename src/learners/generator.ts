@@ -494,7 +494,7 @@ export function generateLearners(opts: GenerateLearnersOptions): GeneratedLearne
   const rnd = new Random(opts.seed, LEARNER_SALT);
   const taken = new Set<number>();
   const emailCounts = new Map<string, number>();
-  const out: GeneratedLearner[] = new Array(count);
+  const out = new Array<GeneratedLearner>(count);
 
   const newUln = (): string => {
     for (;;) {
@@ -728,7 +728,7 @@ export function generateAchievements(opts: GenerateAchievementsOptions): Generat
   const next = new Map<string, number>();
   for (const ao of aos) next.set(ao, rnd.int(1, 400_000));
   const order = Array.from(drafts.keys()).sort((a, b) => drafts[a].day - drafts[b].day || a - b);
-  const ids: string[] = new Array(drafts.length);
+  const ids = new Array<string>(drafts.length);
   for (const k of order) {
     const ao = drafts[k].ao;
     const n = next.get(ao)!;
@@ -736,7 +736,7 @@ export function generateAchievements(opts: GenerateAchievementsOptions): Generat
     ids[k] = `R${String(n).padStart(7, '0')}`;
   }
 
-  const out: GeneratedAchievement[] = new Array(drafts.length);
+  const out = new Array<GeneratedAchievement>(drafts.length);
   for (let k = 0; k < drafts.length; k++) {
     const d = drafts[k];
     const unit = units[d.unit];

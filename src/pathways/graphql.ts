@@ -120,7 +120,7 @@ export const pathwaysSdl = /* GraphQL */ `
 function filtersOf(filter: Record<string, unknown> | null | undefined): RouteFilters {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(filter ?? {})) if (v !== null && v !== undefined) out[k] = v;
-  return out as RouteFilters;
+  return out;
 }
 
 /** The service's view in the GraphQL shape: the qualification as an object of its own. */

@@ -37,7 +37,7 @@
 import { evaluate, transport, yearsBefore } from '../catalogue/roc.js';
 import type { Evaluation, EvaluationInput, UnmetReason } from '../catalogue/roc.js';
 import { levelRank } from '../catalogue/model.js';
-import type { Equivalence, LearnerCredit, Qualification, RuleGroup, Unit } from '../catalogue/model.js';
+import type { Qualification, RuleGroup, Unit } from '../catalogue/model.js';
 
 /** Work allowed (search nodes plus evaluator nodes) before the optimiser stops and says so. */
 export const DEFAULT_ROUTE_MAX_NODES = 200_000;
@@ -607,7 +607,10 @@ export function optimiseRoute(input: RouteInput): RouteResult {
       single[g] += h.value;
       singleCount[g]++;
       heldSingle[g].push(h.value);
-      if (h.high) ((singleHigh[g] += h.value), heldSingleHigh[g].push(h.value));
+      if (h.high) {
+        singleHigh[g] += h.value;
+        heldSingleHigh[g].push(h.value);
+      }
     } else {
       flex += h.value;
       if (h.high) flexHigh += h.value;
@@ -615,7 +618,10 @@ export function optimiseRoute(input: RouteInput): RouteResult {
       heldFlex.push({ key: i, value: h.value, high: h.high, groups: h.groups, credits: h.groups.map(() => h.value) });
     }
     for (const g of h.groups) unitsAvail[g]++;
-    for (const p of h.places) (cover[p]++, heldByPlace[p].push(i));
+    for (const p of h.places) {
+      cover[p]++;
+      heldByPlace[p].push(i);
+    }
   });
   for (const list of [...heldSingle, ...heldSingleHigh]) list.sort((a, b) => b - a);
   const heldExemptions = new Set(input.exemptions ?? []);
@@ -682,7 +688,12 @@ export function optimiseRoute(input: RouteInput): RouteResult {
         if (cover[p] > 0) continue;
         let only = -1;
         let open = 0;
-        for (const j of placeCands[p]) if (status[j] === 0) (open++, (only = j));
+        for (const j of placeCands[p]) {
+          if (status[j] === 0) {
+            open++;
+            only = j;
+          }
+        }
         if (open !== 1) continue;
         status[only] = 1;
         apply(only, 1);
@@ -798,14 +809,19 @@ export function optimiseRoute(input: RouteInput): RouteResult {
           virtual.high ||= m.high;
           for (const g of m.groups) {
             const at = virtual.groups.indexOf(g);
-            if (at < 0) (virtual.groups.push(g), virtual.credits.push(m.value));
-            else virtual.credits[at] = Math.max(virtual.credits[at], m.value);
+            if (at < 0) {
+              virtual.groups.push(g);
+              virtual.credits.push(m.value);
+            } else virtual.credits[at] = Math.max(virtual.credits[at], m.value);
           }
           if (m.groups.length === 1) {
             const g = m.groups[0];
             singleLess[g] += m.value;
             mergedValues[g].push(m.value);
-            if (m.high) ((singleHighLess[g] += m.value), mergedHighValues[g].push(m.value));
+            if (m.high) {
+              singleHighLess[g] += m.value;
+              mergedHighValues[g].push(m.value);
+            }
           } else {
             flexNow -= m.value;
             if (m.high) flexHighNow -= m.value;
@@ -834,7 +850,10 @@ export function optimiseRoute(input: RouteInput): RouteResult {
       if (!f) continue; // a single item: it can only go there anyway
       const g = placeGroup[p];
       flexNow -= f.value;
-      if (f.high) ((flexHighNow -= f.value), (pinnedHigh[g] += f.value));
+      if (f.high) {
+        flexHighNow -= f.value;
+        pinnedHigh[g] += f.value;
+      }
       f.groups.forEach((gg, i) => (flexTo[gg] -= f.credits[i]));
       pinned[g] += f.value;
       pinnedValues[g].push(f.value);
@@ -1020,12 +1039,12 @@ export function optimiseRoute(input: RouteInput): RouteResult {
     let k = fewestToReach(rem, lastCost);
     // Each group's own rules, with the flexible items offered to all (or placed each way).
     const asks = asked.map((x) => unitsAsked(x.ask, flexTo[x.g]));
-    if (asks.every((a) => a !== null)) k = Math.max(k, fewestWithin(asks as UnitsAsked[], r));
+    if (asks.every((a) => a !== null)) k = Math.max(k, fewestWithin(asks, r));
     if (placings.length > 0) {
       let fewest = Infinity;
       for (const given of placings) {
         const list = asked.map((x, t) => unitsAsked(x.ask, given[t]));
-        if (list.every((a) => a !== null)) fewest = Math.min(fewest, fewestWithin(list as UnitsAsked[], r));
+        if (list.every((a) => a !== null)) fewest = Math.min(fewest, fewestWithin(list, r));
       }
       k = Math.max(k, fewest);
     }
@@ -1120,7 +1139,12 @@ export function optimiseRoute(input: RouteInput): RouteResult {
       // The sums from lo up that some of the group's units make, with what each costs in units.
       const sums: number[] = [];
       const unitsFor: number[] = [];
-      for (let x = lo; x <= hi; x++) if (fewest[x] < NONE) (sums.push(x), unitsFor.push(Math.max(atLeast, fewest[x])));
+      for (let x = lo; x <= hi; x++) {
+        if (fewest[x] < NONE) {
+          sums.push(x);
+          unitsFor.push(Math.max(atLeast, fewest[x]));
+        }
+      }
       const next = new Int32Array((r + 1) * width).fill(NONE);
       for (let c = 0; c <= r; c++) {
         for (let w = 0; w <= waste; w++) {

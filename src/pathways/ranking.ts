@@ -224,7 +224,12 @@ export function countingUnits(c: Pick<RouteCandidate, 'qualification' | 'globalE
   const out = new Set(c.qualification.groups.flatMap((g) => g.units));
   const todo = [...out];
   while (todo.length > 0) {
-    for (const from of into.get(todo.pop()!) ?? []) if (!out.has(from)) (out.add(from), todo.push(from));
+    for (const from of into.get(todo.pop()!) ?? []) {
+      if (!out.has(from)) {
+        out.add(from);
+        todo.push(from);
+      }
+    }
   }
   return out;
 }

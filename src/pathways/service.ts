@@ -238,7 +238,10 @@ async function rulesOf(
   const offers = region !== null ? read.offered : null;
   for (const c of missing) {
     const r = read.rules.get(c.qan);
-    if (r) (known.set(c.qan, r), cache.set(c.qan, c.hash, r, now));
+    if (r) {
+      known.set(c.qan, r);
+      cache.set(c.qan, c.hash, r, now);
+    }
   }
   const out = new Map<string, CandidateRules & { available: string[] }>();
   for (const [qan, r] of known) {

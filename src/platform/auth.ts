@@ -83,7 +83,7 @@ export async function loadSigningKey(config: Config): Promise<SigningKey> {
   if (config.signingKey) {
     const raw = config.signingKey.trim();
     if (raw.startsWith('{')) return keyFromJwk(JSON.parse(raw) as JWK);
-    const key = (await importPKCS8(raw, ALGORITHM, { extractable: true })) as CryptoKey;
+    const key = await importPKCS8(raw, ALGORITHM, { extractable: true });
     return keyFromJwk(await exportJWK(key));
   }
   if (existsSync(config.signingKeyFile)) {

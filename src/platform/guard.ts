@@ -54,7 +54,7 @@ export const guard = fp(
     app.addHook('onRoute', (route) => {
       if (route.url === '/graphql' || route.url === '/graphiql') {
         // GraphQL's own routes are described by its SDL, not by OpenAPI.
-        route.schema = { ...(route.schema ?? {}), hide: true } as typeof route.schema;
+        route.schema = { ...(route.schema ?? {}), hide: true };
         return;
       }
       if (SELF_GUARDED_PREFIXES.some((p) => route.url.startsWith(p))) return;

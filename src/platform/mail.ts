@@ -33,12 +33,12 @@ export function createMailer(config: Config, log: Pick<Logger, 'info' | 'warn'>)
   const transport: Transporter = nodemailer.createTransport(config.smtpUrl);
   return {
     async send(mail) {
-      const info = await transport.sendMail({
+      const info = (await transport.sendMail({
         from: config.mailFrom,
         to: mail.to,
         subject: mail.subject,
         text: mail.text,
-      });
+      })) as { messageId: string };
       log.info({ kind: mail.kind, messageId: info.messageId }, 'mail sent');
       return { sent: true, messageId: info.messageId };
     },

@@ -31,21 +31,20 @@ export function plain(value: unknown): unknown {
   if (value === null || value === undefined) return value ?? null;
   if (isInt(value)) return (value as { toNumber(): number }).toNumber();
   if (
-    isDate(value as object) ||
-    isDateTime(value as object) ||
-    isLocalDateTime(value as object) ||
-    isTime(value as object) ||
-    isLocalTime(value as object) ||
-    isDuration(value as object)
+    isDate(value) ||
+    isDateTime(value) ||
+    isLocalDateTime(value) ||
+    isTime(value) ||
+    isLocalTime(value) ||
+    isDuration(value)
   ) {
     return String(value);
   }
-  if (isNode(value as object) || isRelationship(value as object))
-    return plain((value as { properties: unknown }).properties);
+  if (isNode(value) || isRelationship(value)) return plain((value as { properties: unknown }).properties);
   if (Array.isArray(value)) return value.map(plain);
   if (typeof value === 'object') {
     const out: Row = {};
-    for (const [k, v] of Object.entries(value as object)) out[k] = plain(v);
+    for (const [k, v] of Object.entries(value)) out[k] = plain(v);
     return out;
   }
   return value;
@@ -80,7 +79,7 @@ export class GraphTx {
   ) {}
 
   async run<T extends Row = Row>(name: string, params: Params = {}): Promise<T[]> {
-    const result = await this.tx.run(this.registry.get(name).text, toParams(params) as Params);
+    const result = await this.tx.run(this.registry.get(name).text, toParams(params));
     return result.records.map((r) => toRow(r) as T);
   }
 }
@@ -132,7 +131,7 @@ export class Graph {
   async autoCommit(name: string, params: Params = {}): Promise<Row[]> {
     const session = this.driver.session({ database: this.database });
     try {
-      const result = await session.run(this.registry.get(name).text, toParams(params) as Params);
+      const result = await session.run(this.registry.get(name).text, toParams(params));
       return result.records.map(toRow);
     } finally {
       await session.close();

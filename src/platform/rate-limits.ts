@@ -70,7 +70,7 @@ function appendHook(
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
 ): void {
   const existing = route[hook] as unknown;
-  const list = Array.isArray(existing) ? existing : existing ? [existing] : [];
+  const list: unknown[] = Array.isArray(existing) ? (existing as unknown[]) : existing ? [existing] : [];
   (route as unknown as Record<string, unknown>)[hook] = [...list, handler];
 }
 
@@ -113,7 +113,7 @@ export const rateLimits = fp(
     };
     // Counted after the body is read and checked, so the key is the email that was sent.
     const perAccount = make('sign-in-account', settings.signInPerAccount, (req) =>
-      accountKey(String((req.body as { email?: unknown } | undefined)?.email ?? '')),
+      accountKey(stringOf((req.body as { email?: unknown } | undefined)?.email)),
     );
 
     /**
@@ -159,3 +159,7 @@ export const rateLimits = fp(
   },
   { name: 'plr-rate-limits' },
 );
+
+function stringOf(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}

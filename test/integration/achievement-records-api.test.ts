@@ -17,10 +17,10 @@ async function auth(app: App, role: Role, organisation?: string) {
 
 async function gql(app: App, headers: Record<string, string>, query: string, variables: Record<string, unknown> = {}) {
   const res = await app.inject({ method: 'POST', url: '/graphql', headers, payload: { query, variables } });
-  return res.json() as {
+  return res.json<{
     data?: Record<string, any>;
     errors?: { message: string; extensions?: { code?: string; details?: unknown } }[];
-  };
+  }>();
 }
 
 t.test(
@@ -122,11 +122,7 @@ t.test(
       );
     }
     t.equal((await app.inject({ method: 'GET', url: '/achievements' })).statusCode, 401);
-    t.equal(
-      (await post(ao, { ...unit, colour: 'blue' } as Record<string, string>)).statusCode,
-      400,
-      'unknown fields are refused',
-    );
+    t.equal((await post(ao, { ...unit, colour: 'blue' })).statusCode, 400, 'unknown fields are refused');
   },
 );
 

@@ -336,7 +336,7 @@ t.test('a bad file stores nothing and names what is wrong', async (t) => {
   writeFileSync(path.join(dir, 'many.json'), JSON.stringify(many));
   const printed: string[] = [];
   t.equal(await runCatalogueLoad(graph, path.join(dir, 'many.json'), (l) => printed.push(l)), 1);
-  t.match(printed.at(-1), /^  \.\.\. and \d+ more$/);
+  t.match(printed.at(-1), /^ {2}\.\.\. and \d+ more$/);
 
   const snapshot = await catalogueSnapshot(graph);
   t.strictSame(snapshot.counts, {}, 'nothing at all was stored');

@@ -319,10 +319,10 @@ t.test('a batch looks the register up once per chunk of ULNs, not once per row',
   const text = `uln,given_name,family_name,date_of_birth,gender\n${ulns.map((u) => `${u},Ada,Lovelace,2004-12-10,F`).join('\n')}\n`;
   const read = graph.read.bind(graph);
   const names: string[] = [];
-  graph.read = (async (name: string, params?: Record<string, unknown>) => {
+  graph.read = async (name: string, params?: Record<string, unknown>) => {
     names.push(name);
     return read(name, params);
-  }) as typeof graph.read;
+  };
   t.teardown(() => {
     graph.read = read;
   });

@@ -17,7 +17,6 @@ import { qualificationSize } from '../../src/catalogue/model.js';
 const samplePath = fileURLToPath(new URL('../../catalogue/sample-catalogue.json', import.meta.url));
 const sampleText = readFileSync(samplePath, 'utf8');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const QAN = '500/0001/1';

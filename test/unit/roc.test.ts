@@ -513,14 +513,12 @@ t.test('the transport bound equals a brute-force best split of credits into grou
   // credits[j] to groups[j], at most the largest of them in all); group g takes at most
   // room[g]. With whole capacities the best split is a whole one, so trying every whole
   // split finds the true maximum.
-  const offerArb = fc
-    .uniqueArray(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 3 })
-    .chain((groups) =>
-      fc.record({
-        groups: fc.constant(groups),
-        credits: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: groups.length, maxLength: groups.length }),
-      }),
-    );
+  const offerArb = fc.uniqueArray(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 3 }).chain((groups) =>
+    fc.record({
+      groups: fc.constant(groups),
+      credits: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: groups.length, maxLength: groups.length }),
+    }),
+  );
   const roomArb = fc.array(fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(Infinity)), {
     minLength: 3,
     maxLength: 3,

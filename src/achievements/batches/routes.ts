@@ -43,7 +43,7 @@ export function visibleBatch(principal: Principal, batch: Batch | null, id: stri
     (principal.roles.includes('operator') ||
       (principal.organisation !== undefined && principal.organisation === batch.aoUkprn));
   if (!mayView) throw new AppError(404, 'BATCH_NOT_FOUND', `there is no batch "${id}" of your organisation`);
-  return batch!;
+  return batch;
 }
 
 function aoOf(principal: Principal): string {

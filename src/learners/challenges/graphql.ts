@@ -113,8 +113,8 @@ function stringifyChanges<T extends { changes: { field: string; from: unknown; t
     ...c,
     changes: c.changes.map((x) => ({
       field: x.field,
-      from: x.from === null ? null : String(x.from),
-      to: x.to === null ? null : String(x.to),
+      from: x.from === null ? null : textOf(x.from),
+      to: x.to === null ? null : textOf(x.to),
     })),
   };
 }
@@ -171,4 +171,9 @@ export function challengesResolvers(app: FastifyInstance): IResolvers {
       },
     },
   };
+}
+
+/** A changed field's value as text: strings and numbers as they are, anything else as JSON. */
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

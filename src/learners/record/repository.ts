@@ -31,8 +31,9 @@ export async function readRecord(
 /** Neo4j writes times its own way (no milliseconds when they are zero, or nanoseconds): ISO here, once. */
 function iso(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  const ms = Date.parse(String(value));
-  return Number.isNaN(ms) ? String(value) : new Date(ms).toISOString();
+  const text = typeof value === 'string' ? value : (value as { toString(): string }).toString();
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? text : new Date(ms).toISOString();
 }
 
 export interface StoredLink {
