@@ -27,7 +27,7 @@ import { generateLearners } from '../src/learners/generator.js';
 import { upsertLearners } from '../src/learners/repository.js';
 import { addRecords, recordKey, type RecordWrite } from '../src/achievements/repository.js';
 import { RECORD_FIELDS } from '../src/achievements/rows.js';
-import { csvLine } from '../src/achievements/batches/chunks.js';
+import { csvLine } from '../src/platform/csv.js';
 import { readItems } from '../src/achievements/batches/file.js';
 import { getBatch } from '../src/achievements/batches/repository.js';
 import type { Level } from '../src/catalogue/model.js';

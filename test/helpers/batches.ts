@@ -6,7 +6,7 @@ import type { App } from '../../src/app.js';
 import type { Catalogue } from '../../src/catalogue/model.js';
 import { generateLearners, type GeneratedLearner } from '../../src/learners/generator.js';
 import { RECORD_FIELDS, type SubmittedRecord } from '../../src/achievements/rows.js';
-import { csvLine } from '../../src/achievements/batches/chunks.js';
+import { stringify } from 'csv-stringify/sync';
 
 /** Learners the register can hold: not merged, so their rows verify as a plain match. */
 export function batchLearners(count: number, seed = 5): GeneratedLearner[] {
@@ -48,8 +48,11 @@ export function unitRows(
   return rows;
 }
 
+/** An AO's file as its own system writes it (plain RFC 4180: no formula escaping, which is for the service's output). */
 export function toCsv(rows: SubmittedRecord[]): string {
-  return csvLine([...RECORD_FIELDS]) + rows.map((r) => csvLine(RECORD_FIELDS.map((f) => r[f] ?? ''))).join('');
+  return stringify([[...RECORD_FIELDS], ...rows.map((r) => RECORD_FIELDS.map((f) => r[f] ?? ''))], {
+    record_delimiter: '\r\n',
+  });
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

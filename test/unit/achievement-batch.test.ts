@@ -15,7 +15,6 @@ import {
   addChunk,
   chunksDone,
   chunksOfPass,
-  csvLine,
   durationOf,
   inFileOrder,
   percentDone,
@@ -23,6 +22,7 @@ import {
   summaryText,
   TARGET_SECONDS,
 } from '../../src/achievements/batches/chunks.js';
+import { stringify } from 'csv-stringify/sync';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'plr-batch-unit-'));
 let n = 0;
@@ -38,6 +38,7 @@ const rec = (id: string, extra: SubmittedRecord = {}): SubmittedRecord => ({
   urn: 'J/617/2480',
   ...extra,
 });
+const csvLine = (values: string[]) => stringify([values], { record_delimiter: '\r\n' });
 const csv = (rows: SubmittedRecord[]) =>
   csvLine([...RECORD_FIELDS]) + rows.map((r) => csvLine(RECORD_FIELDS.map((f) => r[f] ?? ''))).join('');
 const xml = (rows: SubmittedRecord[]) =>
@@ -209,13 +210,7 @@ t.test('counts, order, duration and progress', async (t) => {
   t.equal(percentDone(0, 0), 100);
 });
 
-t.test('the report lines and the email text', async (t) => {
-  t.equal(csvLine([12, 'R1', null, 'E001', 'has "quotes", commas']), '12,R1,,E001,"has ""quotes"", commas"\r\n');
-  t.equal(
-    csvLine(['=HYPERLINK("x")', '-1', '@a']),
-    `"'=HYPERLINK(""x"")",'-1,'@a\r\n`,
-    'no formulas for a spreadsheet to run',
-  );
+t.test('the email text', async (t) => {
   const text = summaryText({
     id: 'b1',
     status: 'completed',

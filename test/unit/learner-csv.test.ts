@@ -23,8 +23,6 @@ import {
   OUTPUT_COLUMNS,
   ROW_INVALID,
   answerLine,
-  csvField,
-  csvLine,
   prepareBatchRow,
   readVerifyHeader,
 } from '../../src/learners/verify/batch.js';
@@ -445,16 +443,4 @@ t.test('verification batch rows and answer lines', async (t) => {
     'fields are named as columns',
   );
   t.throws(() => answerLine(row, null), 'a valid row needs its answer');
-});
-
-t.test('CSV fields survive a round trip through a CSV reader', async (t) => {
-  t.equal(csvField('plain'), 'plain');
-  t.equal(csvField('a,b'), '"a,b"');
-  t.equal(csvField('say "hi"'), '"say ""hi"""');
-  fc.assert(
-    fc.property(fc.array(fc.string({ unit: 'grapheme' }), { minLength: 2, maxLength: 6 }), (values) => {
-      const back = parse(csvLine(values), { relax_column_count: true })[0] as string[];
-      return JSON.stringify(back) === JSON.stringify(values);
-    }),
-  );
 });

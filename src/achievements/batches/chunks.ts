@@ -182,19 +182,3 @@ export function summaryText(s: SummaryInput): string {
 }
 
 export const REPORT_HEADER = ['row', 'record_id', 'field', 'code', 'message'];
-
-/**
- * One CSV line; quoted where needed, and a cell that a spreadsheet would run as a formula
- * (starting with = + - @) is prefixed with an apostrophe.
- */
-export function csvLine(values: (string | number | null | undefined)[]): string {
-  return (
-    values
-      .map((v) => {
-        let s = v === null || v === undefined ? '' : String(v);
-        if (/^[=+\-@\t\r]/.test(s) && typeof v !== 'number') s = `'${s}`;
-        return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-      })
-      .join(',') + '\r\n'
-  );
-}

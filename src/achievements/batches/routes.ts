@@ -11,7 +11,8 @@ import { Type } from 'typebox';
 import { access } from '../../platform/guard.js';
 import { AppError, ErrorBody } from '../../platform/errors.js';
 import type { Principal } from '../../platform/auth.js';
-import { csvLine, REPORT_HEADER } from './chunks.js';
+import { csvLine, csvLines } from '../../platform/csv.js';
+import { REPORT_HEADER } from './chunks.js';
 import { BatchFileError } from './file.js';
 import { getBatch, listBatches, rejectionsPage, type Batch } from './repository.js';
 import {
@@ -228,9 +229,7 @@ export async function batchRoutes(app: FastifyInstance) {
         for (;;) {
           const page = await rejectionsPage(graph, batch.id, after, 2_000);
           if (page.length === 0) return;
-          let text = '';
-          for (const r of page) text += csvLine([r.row, r.recordId, r.field, r.code, r.message]);
-          yield text;
+          yield csvLines(page.map((r) => [r.row, r.recordId, r.field, r.code, r.message]));
           after = page[page.length - 1].n;
         }
       }

@@ -10,6 +10,7 @@
  * rest. Only a file that cannot be read as a whole (no header, a bad header, broken CSV
  * quoting, too many rows) is refused.
  */
+import { csvLine } from '../../platform/csv.js';
 import { type RowError, fieldCountError, readHeader } from '../register/csv.js';
 import type { SubmittedDetails, VerificationAnswer, VerifiedField } from '../verify.js';
 import { type VerifyInputField, checkVerifyInput } from './input.js';
@@ -88,15 +89,6 @@ export function prepareBatchRow(header: VerifyHeader, record: readonly string[],
   if (!checked.ok)
     return { row, echo, invalid: `The row cannot be verified: ${checked.problems.map((p) => p.message).join('; ')}.` };
   return { row, echo, submitted: checked.submitted, ulnWellFormed: checked.ulnWellFormed };
-}
-
-/** A CSV field, quoted when it has to be (RFC 4180), or when spaces at its ends would otherwise be lost. */
-export function csvField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-export function csvLine(values: readonly string[]): string {
-  return `${values.map(csvField).join(',')}\r\n`;
 }
 
 export const OUTPUT_HEADER = csvLine(OUTPUT_COLUMNS);
