@@ -7,6 +7,8 @@ import type { Config } from '../src/config.js';
 import type { Mailer } from '../src/platform/mail.js';
 import { recordHeartbeat } from './jobs/heartbeat.js';
 import { runAchievementBatch } from './jobs/achievement-batch.js';
+import { runBatchWatchdog } from './jobs/batch-watchdog.js';
+import type { JobQueue } from './queue.js';
 
 /** The one queue for background work; job names separate the kinds of work. */
 export const QUEUE_NAME = 'plr';
@@ -16,6 +18,8 @@ export interface JobPayloads {
   'operations.heartbeat': { worker?: string; at: string };
   /** Load (or validate only) one received achievement batch; all else is on its Batch node. */
   'achievements.batch': { batchId: string };
+  /** Repeatable: find batches whose job is gone or failed and take them up again or fail them. */
+  'achievements.batch-watchdog': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -28,6 +32,8 @@ export interface JobContext {
   progress(value: number | object): Promise<void>;
   /** Email for jobs that tell people when work is done. */
   mailer: Mailer;
+  /** The queue, for jobs that queue others (the batch watchdog). */
+  jobs: JobQueue;
   /** This is the queue's last try at the job: a handler may record the failure as final. */
   finalAttempt: boolean;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
@@ -36,11 +42,16 @@ export interface JobContext {
 export type JobHandler<N extends JobName> = (data: JobPayloads[N], ctx: JobContext) => Promise<unknown>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
 
-export const JOB_NAMES: readonly JobName[] = ['operations.heartbeat', 'achievements.batch'];
+export const JOB_NAMES: readonly JobName[] = [
+  'operations.heartbeat',
+  'achievements.batch',
+  'achievements.batch-watchdog',
+];
 
 export const handlers: JobHandlers = {
   'operations.heartbeat': recordHeartbeat,
   'achievements.batch': runAchievementBatch,
+  'achievements.batch-watchdog': runBatchWatchdog,
 };
 
 /** Every declared name has a handler function and no handler is undeclared. */

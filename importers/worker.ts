@@ -8,6 +8,7 @@ import type { Config } from '../src/config.js';
 import type { Graph } from '../src/platform/neo4j.js';
 import { createRedis } from '../src/platform/redis.js';
 import { createMailer } from '../src/platform/mail.js';
+import { JobQueue } from './queue.js';
 import {
   checkRegistry,
   handlers as defaultHandlers,
@@ -26,12 +27,16 @@ export interface WorkerOptions {
   name?: string;
 }
 
+/** The one schedule of the batch watchdog, whichever worker upserts it. */
+export const WATCHDOG_SCHEDULER = 'achievements.batch-watchdog';
+
 export function startWorker(opts: WorkerOptions): Worker {
   const table = opts.handlers ?? defaultHandlers;
   checkRegistry(JOB_NAMES, table);
   const workerName = opts.name ?? `${os.hostname()}:${process.pid}`;
   const connection = createRedis(opts.config, 'queue');
   const mailer = createMailer(opts.config, opts.logger);
+  const jobs = new JobQueue(connection, opts.config.queuePrefix);
 
   const worker = new Worker(
     QUEUE_NAME,
@@ -47,6 +52,7 @@ export function startWorker(opts: WorkerOptions): Worker {
         workerName,
         progress: (value) => job.updateProgress(value),
         mailer,
+        jobs,
         finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
         log: opts.logger,
       });
@@ -59,14 +65,28 @@ export function startWorker(opts: WorkerOptions): Worker {
       // A worker that dies loses its lock after this; the job is then taken up again.
       lockDuration: opts.config.workerLockMs,
       stalledInterval: opts.config.workerLockMs,
+      // A job whose worker died is taken up again however often that happens: BullMQ's
+      // default (1) failed a batch's job on its second stall, without the batch ever
+      // hearing of it, so the batch stayed loading for good. A batch that kills every
+      // worker at the same place is stopped by its own count of runs without progress.
+      maxStalledCount: Number.MAX_SAFE_INTEGER,
     },
   );
+  // Every worker makes sure the watchdog is scheduled (the same scheduler id: one schedule).
+  void jobs.queue
+    .upsertJobScheduler(
+      WATCHDOG_SCHEDULER,
+      { every: opts.config.batchWatchdogMs },
+      { name: 'achievements.batch-watchdog', data: {}, opts: { removeOnComplete: true, removeOnFail: 20 } },
+    )
+    .catch((err: Error) => opts.logger.warn({ err: err.message }, 'batch watchdog not scheduled'));
   worker.on('failed', (job, err) => {
     opts.logger.warn({ jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: err.message }, 'job failed');
   });
   worker.on('error', (err) => opts.logger.error({ err: err.message }, 'worker error'));
   worker.on('closed', () => {
     mailer.close();
+    void jobs.close().catch(() => undefined);
     void connection.quit().catch(() => undefined);
   });
   return worker;

@@ -54,6 +54,20 @@ export interface Config {
   batchChunkRows: number;
   /** How long a worker holds a job before another may take it over (a dead worker's job is retried after this). */
   workerLockMs: number;
+  /** How long a batch run keeps retrying a chunk through Neo4j or Redis errors that pass (a restart), seconds. */
+  batchRetrySeconds: number;
+  /** How often the batch watchdog looks for batches whose job is gone or failed, ms. */
+  batchWatchdogMs: number;
+  /** How many times the watchdog takes up a batch whose job failed before it fails the batch. */
+  batchWatchdogResumes: number;
+  /** A batch not finished and without progress for this long is shown (and counted) as stuck, seconds. */
+  batchStuckSeconds: number;
+  /** Runs that start from the same checkpoint (a worker dying at one place each time) before the batch fails. */
+  batchRunsWithoutProgress: number;
+  /** Longest field (cell, XML element text) of a batch file, characters. */
+  batchMaxFieldChars: number;
+  /** Longest row (CSV record, XML <record>) of a batch file, characters. */
+  batchMaxRowChars: number;
 }
 
 /** At most `max` requests in `windowSeconds`. */
@@ -220,6 +234,13 @@ export function loadConfig(env: Env = process.env): Config {
     batchMaxBytes: int('BATCH_MAX_BYTES', 400 * 1024 * 1024, 1_024, 20 * 1024 * 1024 * 1024),
     batchChunkRows: int('BATCH_CHUNK_ROWS', 2_000, 1, 50_000),
     workerLockMs: int('WORKER_LOCK_MS', 30_000, 1_000, 600_000),
+    batchRetrySeconds: int('BATCH_RETRY_SECONDS', 300, 1, 86_400),
+    batchWatchdogMs: int('BATCH_WATCHDOG_MS', 30_000, 1_000, 3_600_000),
+    batchWatchdogResumes: int('BATCH_WATCHDOG_RESUMES', 3, 0, 100),
+    batchStuckSeconds: int('BATCH_STUCK_SECONDS', 900, 10, 7 * 86_400),
+    batchRunsWithoutProgress: int('BATCH_RUNS_WITHOUT_PROGRESS', 8, 2, 1_000),
+    batchMaxFieldChars: int('BATCH_MAX_FIELD_CHARS', 1_000, 16, 1_048_576),
+    batchMaxRowChars: int('BATCH_MAX_ROW_CHARS', 16_384, 256, 16_777_216),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

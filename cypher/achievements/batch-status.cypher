@@ -1,10 +1,7 @@
-// Move a batch to validating or loading (a worker started or resumed it); a finished batch
-// keeps its outcome. startedAt is kept from the first start, so a resumed batch's duration
-// counts from then.
+// The batch's run moves it from validating to loading; a finished batch keeps its outcome,
+// and a run that is no longer the batch's (another took over) changes nothing.
 MATCH (b:Batch {id: $id})
-WHERE NOT b.status IN ['completed', 'failed']
-SET b.status = $status,
-    b.startedAt = coalesce(b.startedAt, datetime($at)),
-    b.loadingAt = CASE WHEN $status = 'loading' THEN coalesce(b.loadingAt, datetime($at)) ELSE b.loadingAt END,
-    b.attempts = coalesce(b.attempts, 0) + CASE WHEN $status = 'validating' THEN 1 ELSE 0 END
+WHERE NOT b.status IN ['completed', 'failed'] AND b.runId = $runId
+SET b.status = 'loading',
+    b.loadingAt = coalesce(b.loadingAt, datetime($at))
 RETURN b.status AS status

@@ -235,6 +235,9 @@ export const ACCESS_MATRIX: readonly MatrixEntry[] = [
     note: "AO users: their own AO's batches (ao= is for the operator)",
   }),
   rest('GET', '/achievements/batches/:id', BATCH_VIEWERS, { note: "another AO's batch: 404 BATCH_NOT_FOUND" }),
+  rest('POST', '/achievements/batches/:id/resume', OPERATOR, {
+    note: "any AO's batch: a failed or stuck one goes on from its checkpoint; completed or running: 409",
+  }),
   rest('GET', '/achievements/batches/:id/report.csv', BATCH_VIEWERS, {
     note: "another AO's batch: 404 BATCH_NOT_FOUND",
   }),

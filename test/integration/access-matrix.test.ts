@@ -514,6 +514,11 @@ const REST: Record<string, (a: About, caller: Caller) => RestRequest | Promise<R
   }),
   'GET /achievements/batches': (a) => ({ method: 'GET', url: `/achievements/batches?ao=${a.org}` }),
   'GET /achievements/batches/:id': (a) => ({ method: 'GET', url: `/achievements/batches/${a.batchId}` }),
+  // Still received (no worker here), its job waiting: the operator's resume only notes it.
+  'POST /achievements/batches/:id/resume': (a) => ({
+    method: 'POST',
+    url: `/achievements/batches/${a.batchId}/resume`,
+  }),
   'GET /achievements/batches/:id/report.csv': (a) => ({
     method: 'GET',
     url: `/achievements/batches/${a.batchId}/report.csv`,

@@ -140,6 +140,46 @@ t.test('files that cannot be read at all', async (t) => {
   t.same(ok, { kind: 'csv', rows: 3, unitRows: 1, qualificationRows: 1, malformedRows: 1 });
 });
 
+t.test('a field or a row past its limit: the field is a row problem, the row refuses the file', async (t) => {
+  const limits = { maxFieldChars: 50, maxRowChars: 2_000 };
+  const long = 'x'.repeat(51);
+  const got = await all(readItems(file(csv([rec('A1'), rec('A2', { given_name: long }), rec('A3')])), 'csv', limits));
+  t.same(
+    got.map((i) => i.problem?.code ?? i.record?.record_id),
+    ['A1', 'ROW_FIELD_TOO_LONG', 'A3'],
+    'CSV: that row only',
+  );
+  t.match(got[1].problem!.message, /row 2: given_name is longer than the 50 characters/);
+  t.notMatch(got[1].problem!.message, /xxx/, 'the value is not quoted');
+  const gx = await all(readItems(file(xml([rec('A1'), rec('A2', { family_name: long }), rec('A3')])), 'xml', limits));
+  t.same(
+    gx.map((i) => i.problem?.code ?? i.record?.record_id),
+    ['A1', 'ROW_FIELD_TOO_LONG', 'A3'],
+    'XML: that row only',
+  );
+  // A cell far past a row: refused as soon as the row passes its limit, never read whole.
+  const huge = 'y'.repeat(300_000);
+  await t.rejects(inspectFile(file(csv([rec('A1'), rec('A2', { given_name: huge })])), limits), {
+    code: 'BATCH_ROW_TOO_LARGE',
+    status: 413,
+    message: /the row on line 3 is longer than the 2000 characters a row may be/,
+  });
+  await t.rejects(inspectFile(file(xml([rec('A1'), rec('A2', { given_name: huge })])), limits), {
+    code: 'BATCH_ROW_TOO_LARGE',
+    message: /record 2 is longer than the 2000 characters/,
+  });
+  await t.rejects(
+    inspectFile(file(xml([rec('A1')]).replace('</achievements>', `<!--${huge}--></achievements>`)), limits),
+    { code: 'BATCH_ROW_TOO_LARGE', message: /the text after record 1/ },
+    'a huge comment between records too',
+  );
+  await t.rejects(
+    inspectFile(file(xml([rec('A1', { given_name: `<![CDATA[${huge}]]>` })])), limits),
+    { code: 'BATCH_ROW_TOO_LARGE' },
+    'and a huge CDATA section',
+  );
+});
+
 t.test('chunks: unit credits first, unreadable rows with them, deterministic for resuming', async (t) => {
   const list: FileItem[] = [];
   for (let i = 1; i <= 10; i++) {

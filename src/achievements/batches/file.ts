@@ -30,7 +30,33 @@ export const READER_CODES = {
   unknownField: 'ROW_UNKNOWN_FIELD',
   /** An XML <record> giving the same field twice. */
   repeatedField: 'ROW_REPEATED_FIELD',
+  /** A field longer than a field may be (BATCH_MAX_FIELD_CHARS). */
+  fieldTooLong: 'ROW_FIELD_TOO_LONG',
 } as const;
+
+/** How long one field and one row of a file may be, characters (config BATCH_MAX_FIELD_CHARS, BATCH_MAX_ROW_CHARS). */
+export interface ReadLimits {
+  maxFieldChars: number;
+  maxRowChars: number;
+}
+
+export const DEFAULT_READ_LIMITS: ReadLimits = { maxFieldChars: 1_000, maxRowChars: 16_384 };
+
+function rowTooLarge(where: string, limits: ReadLimits): BatchFileError {
+  return new BatchFileError(
+    'BATCH_ROW_TOO_LARGE',
+    `${where} is longer than the ${limits.maxRowChars} characters a row may be (BATCH_MAX_ROW_CHARS): it cannot be an achievement record; nothing of the file was loaded`,
+  );
+}
+
+function fieldTooLong(row: number, field: string, limits: ReadLimits): RowProblem {
+  return {
+    row,
+    field: field as RecordField,
+    code: READER_CODES.fieldTooLong,
+    message: `row ${row}: ${field} is longer than the ${limits.maxFieldChars} characters a field may be; the row was not read`,
+  };
+}
 
 /** Why a whole file is refused; `status` is the HTTP answer when found at upload. */
 export class BatchFileError extends Error {
@@ -42,9 +68,14 @@ export class BatchFileError extends Error {
       | 'BATCH_WRONG_HEADER'
       | 'BATCH_NOT_READABLE'
       | 'BATCH_NOT_UTF8'
-      | 'BATCH_TOO_LARGE',
+      | 'BATCH_TOO_LARGE'
+      | 'BATCH_ROW_TOO_LARGE',
     message: string,
-    readonly status = code === 'BATCH_NOT_CSV_OR_XML' ? 415 : code === 'BATCH_TOO_LARGE' ? 413 : 400,
+    readonly status = code === 'BATCH_NOT_CSV_OR_XML'
+      ? 415
+      : code === 'BATCH_TOO_LARGE' || code === 'BATCH_ROW_TOO_LARGE'
+        ? 413
+        : 400,
   ) {
     super(message);
     this.name = 'BatchFileError';
@@ -145,14 +176,28 @@ export async function kindOfFile(path: string): Promise<BatchKind> {
   return detectKind(await readHead(path));
 }
 
-/** Every data row of a stored file, in order, as records or row problems. */
-export function readItems(path: string, kind: BatchKind): AsyncGenerator<FileItem> {
-  return kind === 'csv' ? readCsv(path) : readXml(path);
+/**
+ * Every data row of a stored file, in order, as records or row problems. No row longer than
+ * the limit is ever held: the read stops there (BATCH_ROW_TOO_LARGE), so one huge cell
+ * cannot take a worker's memory; a field over its limit makes a row problem.
+ */
+export function readItems(
+  path: string,
+  kind: BatchKind,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+): AsyncGenerator<FileItem> {
+  return kind === 'csv' ? readCsv(path, limits) : readXml(path, limits);
 }
 
-async function* readCsv(path: string): AsyncGenerator<FileItem> {
+async function* readCsv(path: string, limits: ReadLimits): AsyncGenerator<FileItem> {
   const parser = createReadStream(path).pipe(
-    parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }),
+    parse({
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      max_record_size: limits.maxRowChars,
+    }),
   );
   let columns: RecordField[] | undefined;
   let row = 0;
@@ -178,6 +223,11 @@ async function* readCsv(path: string): AsyncGenerator<FileItem> {
         };
         continue;
       }
+      const long = values.findIndex((v) => v.length > limits.maxFieldChars);
+      if (long >= 0) {
+        yield { row, problem: fieldTooLong(row, columns[long], limits) };
+        continue;
+      }
       const record: SubmittedRecord = {};
       for (let i = 0; i < columns.length; i++) record[columns[i]] = values[i];
       yield { row, record };
@@ -185,6 +235,7 @@ async function* readCsv(path: string): AsyncGenerator<FileItem> {
   } catch (err) {
     if (err instanceof BatchFileError) throw err;
     const e = err as { code?: string; lines?: number; message: string };
+    if (e.code === 'CSV_MAX_RECORD_SIZE') throw rowTooLarge(`the row on line ${e.lines ?? '?'}`, limits);
     if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
       throw new BatchFileError(
         'BATCH_TRUNCATED',
@@ -205,8 +256,17 @@ function xmlPlace(err: unknown): string {
   return m ? `line ${m[1]}, column ${m[2]}` : 'an unknown place';
 }
 
-async function* readXml(path: string): AsyncGenerator<FileItem> {
+async function* readXml(path: string, limits: ReadLimits): AsyncGenerator<FileItem> {
   const parser = new SaxesParser({ xmlns: false, position: true });
+  // Where the open <record> began and where the parser last said anything: saxes holds a
+  // text, comment or CDATA whole until it ends, so a stretch longer than a row is refused.
+  let recordStart = -1;
+  let lastEvent = 0;
+  const noteEvent = () => {
+    lastEvent = parser.position;
+  };
+  for (const e of ['text', 'cdata', 'comment', 'processinginstruction', 'doctype', 'opentagstart'] as const)
+    parser.on(e, noteEvent);
   const ready: FileItem[] = [];
   const fields = RECORD_FIELDS as readonly string[];
   const local = (name: string) => name.slice(name.indexOf(':') + 1);
@@ -232,6 +292,7 @@ async function* readXml(path: string): AsyncGenerator<FileItem> {
       sawRoot = true;
     } else if (depth === 2) {
       row++;
+      recordStart = parser.position;
       if (name !== 'record') {
         problem = {
           row,
@@ -272,11 +333,18 @@ async function* readXml(path: string): AsyncGenerator<FileItem> {
     }
   });
   const onText = (t: string) => {
-    if (field && depth === 3) text += t;
+    if (!field || depth !== 3) return;
+    text += t;
+    if (text.length > limits.maxFieldChars) {
+      problem ??= fieldTooLong(row, field, limits);
+      field = undefined;
+      text = '';
+    }
   };
   parser.on('text', onText);
   parser.on('cdata', onText);
   parser.on('closetag', () => {
+    noteEvent();
     if (depth === 3 && record && field) {
       record[field] = text;
       field = undefined;
@@ -285,6 +353,7 @@ async function* readXml(path: string): AsyncGenerator<FileItem> {
       else if (record) ready.push({ row, record });
       record = undefined;
       problem = undefined;
+      recordStart = -1;
     } else if (depth === 1) {
       closedRoot = true;
     }
@@ -306,6 +375,11 @@ async function* readXml(path: string): AsyncGenerator<FileItem> {
       }
       offset += (chunk as Buffer).length;
       parser.write(str);
+      if (
+        parser.position - lastEvent > limits.maxRowChars ||
+        (recordStart >= 0 && parser.position - recordStart > limits.maxRowChars)
+      )
+        throw rowTooLarge(recordStart >= 0 ? `record ${row}` : `the text after record ${row}`, limits);
       while (ready.length > 0) yield ready.shift()!;
     }
     parser.close();
@@ -340,11 +414,11 @@ export interface Inspection {
  * Read a stored file once, end to end, to find anything that makes it unreadable before
  * any of it is loaded, and count its rows per pass (for progress).
  */
-export async function inspectFile(path: string): Promise<Inspection> {
+export async function inspectFile(path: string, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<Inspection> {
   const kind = await kindOfFile(path);
   const counts: Inspection = { kind, rows: 0, unitRows: 0, qualificationRows: 0, malformedRows: 0 };
   if (kind === 'csv') await checkUtf8(path);
-  for await (const item of readItems(path, kind)) {
+  for await (const item of readItems(path, kind, limits)) {
     counts.rows++;
     if (item.problem) counts.malformedRows++;
     else if (passOf(item.record) === 'units') counts.unitRows++;

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IResolvers } from 'mercurius';
 import { asGraphqlError, requireRole } from '../../graphql-support.js';
 import { AppError } from '../../platform/errors.js';
-import { getBatch, listBatches } from './repository.js';
+import { getBatch, listBatches, type BatchState } from './repository.js';
 import { visibleBatch } from './routes.js';
 import { batchView } from './schemas.js';
 
@@ -21,6 +21,18 @@ export const batchSdl = /* GraphQL */ `
     pass: String!
     processed: Int!
     percent: Float!
+  }
+  type AchievementBatchRecovery {
+    "Runs started: the first, and one more each time a worker died or the job was tried again"
+    runs: Int!
+    "Times the watchdog or the operator took the batch up again"
+    resumes: Int!
+    lastProgressAt: String
+    "Not finished and no progress for BATCH_STUCK_SECONDS"
+    stuck: Boolean!
+    "What the watchdog or the operator last did about it"
+    note: String
+    noteAt: String
   }
   type AchievementBatchDuration {
     seconds: Float
@@ -47,6 +59,7 @@ export const batchSdl = /* GraphQL */ `
     progress: AchievementBatchProgress!
     duration: AchievementBatchDuration!
     failure: String
+    recovery: AchievementBatchRecovery!
     mail: String
     statusUrl: String!
     "CSV of rejected rows: row, record_id, field, code, message"
@@ -56,8 +69,8 @@ export const batchSdl = /* GraphQL */ `
   extend type Query {
     "One achievement batch. AO users and admins (their organisation's), operator."
     achievementBatch(id: ID!): AchievementBatch!
-    "Achievement batches, newest first. AO users and admins: their organisation's; operator: all, or one AO's."
-    achievementBatches(limit: Int = 50, ao: String): [AchievementBatch!]!
+    "Achievement batches, newest first. AO users and admins: their organisation's; operator: all, or one AO's. state: failed, unfinished or stuck (unfinished with no progress for BATCH_STUCK_SECONDS)."
+    achievementBatches(limit: Int = 50, ao: String, state: String): [AchievementBatch!]!
   }
 `;
 
@@ -75,15 +88,26 @@ export function batchResolvers(app: FastifyInstance): IResolvers {
           throw asGraphqlError(err);
         }
       },
-      achievementBatches: async (_root: unknown, args: { limit: number; ao?: string | null }, ctx) => {
+      achievementBatches: async (
+        _root: unknown,
+        args: { limit: number; ao?: string | null; state?: string | null },
+        ctx,
+      ) => {
         const principal = await requireRole(ctx, VIEWERS);
         const operator = principal.roles.includes('operator');
         if (!operator && !principal.organisation)
           throw asGraphqlError(new AppError(403, 'FORBIDDEN', 'your token names no organisation'));
         const ao = operator ? (args.ao ?? null) : principal.organisation!;
         const limit = Math.min(Math.max(args.limit, 1), 200);
+        const state = args.state ?? undefined;
+        if (state !== undefined && !['failed', 'unfinished', 'stuck'].includes(state))
+          throw asGraphqlError(new AppError(400, 'VALIDATION', 'state must be failed, unfinished or stuck'));
         const now = new Date();
-        return (await listBatches(app.deps.graph, ao, limit)).map((b) => batchView(app.config, b, now));
+        const batches = await listBatches(app.deps.graph, ao, limit, {
+          state: state as BatchState | undefined,
+          stuckBefore: new Date(now.getTime() - app.config.batchStuckSeconds * 1000),
+        });
+        return batches.map((b) => batchView(app.config, b, now));
       },
     },
   } as IResolvers;

@@ -14,7 +14,8 @@ import type { Principal } from '../../platform/auth.js';
 import { csvLine, csvLines } from '../../platform/csv.js';
 import { REPORT_HEADER } from './chunks.js';
 import { BatchFileError } from './file.js';
-import { getBatch, listBatches, rejectionsPage, type Batch } from './repository.js';
+import { getBatch, listBatches, rejectionsPage, type Batch, type BatchState } from './repository.js';
+import { resumeBatch } from './recovery.js';
 import {
   BatchParams,
   BatchView,
@@ -181,11 +182,14 @@ export async function batchRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const principal = request.principal!;
-      const q = request.query as { limit?: number; ao?: string };
+      const q = request.query as { limit?: number; ao?: string; state?: BatchState };
       const operator = principal.roles.includes('operator');
       const ao = operator ? (q.ao ?? null) : aoOf(principal);
-      const batches = await listBatches(app.deps.graph, ao, q.limit ?? 50);
       const now = new Date();
+      const batches = await listBatches(app.deps.graph, ao, q.limit ?? 50, {
+        state: q.state,
+        stuckBefore: new Date(now.getTime() - config.batchStuckSeconds * 1000),
+      });
       return { batches: batches.map((b) => batchView(config, b, now)) };
     },
   );
@@ -205,6 +209,26 @@ export async function batchRoutes(app: FastifyInstance) {
       const { id } = request.params as { id: string };
       const batch = visibleBatch(request.principal!, await getBatch(app.deps.graph, id), id);
       return batchView(config, batch, new Date());
+    },
+  );
+
+  app.post(
+    '/achievements/batches/:id/resume',
+    {
+      config: { access: access.roles('operator') },
+      schema: {
+        tags,
+        summary: 'Operator: take a failed or stuck batch up again from its checkpoint',
+        description:
+          'A failed batch goes back to received and its job is queued again; the run goes on from the last committed chunk, so nothing is written twice. An unfinished batch whose job is gone or failed is queued again. A completed batch, or one a worker is running now, is 409.',
+        params: BatchParams,
+        response: { 202: BatchView, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const batch = await resumeBatch({ ...app.deps, config }, id);
+      return reply.status(202).send(batchView(config, batch, new Date()));
     },
   );
 

@@ -5,12 +5,13 @@
  * the submitter. A run that starts after a dead one skips the chunks already committed,
  * so the counts come out exact and nothing is written twice.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../config.js';
 import type { Graph } from '../../platform/neo4j.js';
 import type { Mailer } from '../../platform/mail.js';
+import { retrying } from '../../platform/retry.js';
 import { newBatchState, planChunk, writeChunk, type ChunkPlan } from '../records.js';
 import type { Submitter } from '../rows.js';
 import {
@@ -22,6 +23,7 @@ import {
   PASSES,
   percentDone,
   summaryText,
+  type Chunk,
   type Pass,
 } from './chunks.js';
 import { BatchFileError, readItems } from './file.js';
@@ -31,7 +33,8 @@ import {
   lockCheckpoint,
   noteMail,
   saveCheckpoint,
-  setStatus,
+  setLoading,
+  startRun,
   submitterEmail,
   type Batch,
 } from './repository.js';
@@ -59,7 +62,7 @@ export interface RunDeps {
 export type RunResult =
   { outcome: 'missing' } | { outcome: 'superseded' } | { outcome: 'completed' | 'failed'; batch: Batch };
 
-/** Another run of the same batch committed a chunk this run meant to: this run stops. */
+/** Another run of the same batch has claimed it since this one started: this run stops. */
 class Superseded extends Error {}
 
 export function batchPath(config: Config, batch: { file: string }): string {
@@ -77,91 +80,165 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * Where a chunk's transaction stands against the checkpoint it locked. Pure.
+ *  - `write`: the checkpoint is just before this chunk and the run owns the batch;
+ *  - `committed`: this run already committed this very chunk (the commit went through but
+ *    its answer was lost, say when Neo4j went away, and the driver ran the transaction
+ *    again): nothing to write, carry on from the checkpoint;
+ *  - `superseded`: another run owns the batch, or it has finished.
+ */
+export function chunkStanding(
+  cp: { status: string; runId: string | null; pass: string; chunk: number },
+  runId: string,
+  pass: Pass,
+  index: number,
+): 'write' | 'committed' | 'superseded' {
+  if ((cp.status !== 'validating' && cp.status !== 'loading') || cp.runId !== runId) return 'superseded';
+  const passNo = PASSES.indexOf(pass);
+  const cpNo = cp.pass === 'done' ? PASSES.length : PASSES.indexOf(cp.pass as Pass);
+  if (cp.pass === pass && cp.chunk === index) return 'write';
+  if (index === 0 && cpNo === passNo - 1) return 'write';
+  if (cp.pass === pass && cp.chunk === index + 1) return 'committed';
+  // The checkpoint is elsewhere although this run owns the batch: only a bug gets here.
+  throw new Error(`batch checkpoint at ${cp.pass} chunk ${cp.chunk} does not fit ${pass} chunk ${index}`);
+}
+
 export async function runBatch(batchId: string, deps: RunDeps): Promise<RunResult> {
   const now = deps.now ?? (() => new Date());
   const { graph, config } = deps;
-  const batch = await getBatch(graph, batchId);
+  const runId = randomUUID();
+  // Neo4j or Redis restarting costs time, not the batch: each step is tried again for a while.
+  const retry = <T>(what: string, work: () => Promise<T>) =>
+    retrying(work, { forMs: config.batchRetrySeconds * 1000, what: `batch ${batchId}: ${what}`, log: deps.log });
+  const batch = await retry('read', () => getBatch(graph, batchId));
   if (!batch) return { outcome: 'missing' };
-  if (batch.status === 'completed' || batch.status === 'failed') {
-    await notify(batch, deps);
-    return { outcome: batch.status, batch: (await getBatch(graph, batchId))! };
-  }
+  if (batch.status === 'completed' || batch.status === 'failed') return finished(batchId, deps, retry);
 
   try {
-    if (!(await setStatus(graph, batchId, 'validating', now()))) return finished(batchId, deps);
+    const start = await retry('start', () => startRun(graph, batchId, runId, now()));
+    if (!start) return await finished(batchId, deps, retry);
+    // Read after the claim: from here no other run can move the checkpoint.
+    const claimed = (await retry('read', () => getBatch(graph, batchId)))!;
+    if (start.runsWithoutProgress > config.batchRunsWithoutProgress) {
+      return await fail(
+        batch,
+        runId,
+        `the batch was started ${start.runsWithoutProgress} times from the same place (after ${batch.processed} of ${batch.rows} rows) and made no progress: a worker may be dying on it. The service desk can resume it`,
+        deps,
+        retry,
+      );
+    }
     const file = batchPath(config, batch);
     // The file must be the one received: a changed file would make the checkpoint lie.
     let digest: string;
     try {
       digest = await sha256Of(file);
     } catch {
-      return await fail(batch, 'the stored batch file is missing; send the file again', deps);
+      return await fail(batch, runId, 'the stored batch file is missing; send the file again', deps, retry);
     }
     if (digest !== batch.sha256)
-      return await fail(batch, 'the stored batch file has changed since it was received; send the file again', deps);
+      return await fail(
+        batch,
+        runId,
+        'the stored batch file has changed since it was received; send the file again',
+        deps,
+        retry,
+      );
 
     const submitter: Submitter = { aoUkprn: batch.aoUkprn, nation: batch.nation, subject: batch.subject };
     const options = { validateOnly: batch.validateOnly, submittedAt: new Date(batch.receivedAt), batchId };
     const state = newBatchState();
     const status = batch.validateOnly ? 'validating' : 'loading';
-    if (status === 'loading') await setStatus(graph, batchId, 'loading', now());
+    if (status === 'loading' && !(await retry('loading', () => setLoading(graph, batchId, runId, now()))))
+      throw new Superseded();
     const total = batch.rows;
-    let processed = batch.processed;
+    const limits = { maxFieldChars: config.batchMaxFieldChars, maxRowChars: config.batchMaxRowChars };
 
     for (const pass of PASSES) {
-      const skip = chunksDone(batch, pass);
+      const skip = chunksDone(claimed, pass);
       if (skip === Number.POSITIVE_INFINITY) continue;
-      for await (const chunk of chunksOfPass(readItems(file, batch.kind), pass, config.batchChunkRows)) {
+      for await (const chunk of chunksOfPass(readItems(file, batch.kind, limits), pass, config.batchChunkRows)) {
         if (chunk.index < skip) continue;
-        const plan: ChunkPlan | null =
-          chunk.records.length > 0 ? await planChunk(graph, submitter, chunk.records, options, state) : null;
-        processed = await graph.writeTx(async (tx) => {
-          const cp = await lockCheckpoint(tx, batchId);
-          const expected = cp.pass === pass && cp.chunk === chunk.index;
-          const passStart = chunk.index === 0 && PASSES.indexOf(pass) === PASSES.indexOf(cp.pass as Pass) + 1;
-          if ((cp.status !== 'validating' && cp.status !== 'loading') || !(expected || passStart))
-            throw new Superseded();
-          const outcome = plan ? await writeChunk(tx, plan) : { accepted: 0, late: 0, unchanged: 0, rejected: [] };
-          const problems = inFileOrder([...chunk.unreadable, ...outcome.rejected]);
-          const counts = addChunk(cp, { ...outcome, rejected: problems }, chunk.size);
-          const rejections = problems.map((p, i) => ({
-            n: cp.problems + i + 1,
-            row: p.row,
-            recordId: p.recordId ?? chunk.records.find((r) => r.row === p.row)?.record.record_id?.trim() ?? null,
-            field: p.field ?? null,
-            code: p.code,
-            message: p.message,
-          }));
-          await saveCheckpoint(tx, batchId, { pass, chunk: chunk.index + 1, ...counts }, rejections);
-          return counts.processed;
-        });
-        await deps.progress({ batchId, status, pass, processed, total, percent: percentDone(processed, total) });
+        const processed = await retry(`${pass} chunk ${chunk.index}`, () =>
+          commitChunk(graph, runId, batchId, chunk, pass, () =>
+            chunk.records.length > 0 ? planChunk(graph, submitter, chunk.records, options, state) : null,
+          ),
+        );
+        // Progress is for people watching; a Redis away must not hold the batch up.
+        void deps
+          .progress({ batchId, status, pass, processed, total, percent: percentDone(processed, total) })
+          .catch(() => undefined);
       }
     }
-    await finishBatch(graph, batchId, 'completed', now(), null);
-    return await finished(batchId, deps);
+    if (!(await retry('finish', () => finishBatch(graph, batchId, 'completed', now(), null, runId))))
+      throw new Superseded();
+    return await finished(batchId, deps, retry);
   } catch (err) {
     if (err instanceof Superseded) return { outcome: 'superseded' };
-    if (err instanceof BatchFileError) return await fail(batch, err.message, deps);
+    if (err instanceof BatchFileError) return await fail(batch, runId, err.message, deps, retry);
     if (deps.finalAttempt) {
       deps.log?.warn({ batchId, err: (err as Error).message }, 'batch failed on its last attempt');
       return await fail(
         batch,
+        runId,
         'the batch could not be completed after several attempts (a service fault, not your file); send it again or contact the service desk',
         deps,
+        retry,
       );
     }
     throw err;
   }
 }
 
-async function fail(batch: Batch, reason: string, deps: RunDeps): Promise<RunResult> {
-  await finishBatch(deps.graph, batch.id, 'failed', (deps.now ?? (() => new Date()))(), reason);
-  return finished(batch.id, deps);
+type Retry = <T>(what: string, work: () => Promise<T>) => Promise<T>;
+
+/**
+ * One chunk: plan it (reads only), then write it in one transaction with the checkpoint.
+ * Returns the rows processed so far. Planned afresh on every try, since a try that failed
+ * may have left the graph as it was or (its answer lost) committed.
+ */
+async function commitChunk(
+  graph: Graph,
+  runId: string,
+  batchId: string,
+  chunk: Chunk,
+  pass: Pass,
+  planOf: () => Promise<ChunkPlan> | null,
+): Promise<number> {
+  const plan = await planOf();
+  return graph.writeTx(async (tx) => {
+    const cp = await lockCheckpoint(tx, batchId);
+    const standing = chunkStanding(cp, runId, pass, chunk.index);
+    if (standing === 'superseded') throw new Superseded();
+    if (standing === 'committed') return cp.processed;
+    const outcome = plan ? await writeChunk(tx, plan) : { accepted: 0, late: 0, unchanged: 0, rejected: [] };
+    const problems = inFileOrder([...chunk.unreadable, ...outcome.rejected]);
+    const counts = addChunk(cp, { ...outcome, rejected: problems }, chunk.size);
+    const rejections = problems.map((p, i) => ({
+      n: cp.problems + i + 1,
+      row: p.row,
+      recordId: p.recordId ?? chunk.records.find((r) => r.row === p.row)?.record.record_id?.trim() ?? null,
+      field: p.field ?? null,
+      code: p.code,
+      message: p.message,
+    }));
+    await saveCheckpoint(tx, batchId, { pass, chunk: chunk.index + 1, ...counts }, rejections);
+    return counts.processed;
+  });
 }
 
-async function finished(batchId: string, deps: RunDeps): Promise<RunResult> {
-  const batch = (await getBatch(deps.graph, batchId))!;
+async function fail(batch: Batch, runId: string, reason: string, deps: RunDeps, retry: Retry): Promise<RunResult> {
+  const now = (deps.now ?? (() => new Date()))();
+  if (!(await retry('fail', () => finishBatch(deps.graph, batch.id, 'failed', now, reason, runId)))) {
+    const current = await retry('read', () => getBatch(deps.graph, batch.id));
+    if (current && current.status !== 'completed' && current.status !== 'failed') return { outcome: 'superseded' };
+  }
+  return finished(batch.id, deps, retry);
+}
+
+async function finished(batchId: string, deps: RunDeps, retry: Retry): Promise<RunResult> {
+  const batch = (await retry('read', () => getBatch(deps.graph, batchId)))!;
   deps.log?.info(
     {
       batchId,
@@ -173,8 +250,11 @@ async function finished(batchId: string, deps: RunDeps): Promise<RunResult> {
     },
     'batch finished',
   );
-  await notify(batch, deps);
-  return { outcome: batch.status as 'completed' | 'failed', batch: (await getBatch(deps.graph, batchId))! };
+  await retry('email', () => notify(batch, deps));
+  return {
+    outcome: batch.status as 'completed' | 'failed',
+    batch: (await retry('read', () => getBatch(deps.graph, batchId)))!,
+  };
 }
 
 /** The completion email, once per batch; where there is nobody to mail, the batch says so. */

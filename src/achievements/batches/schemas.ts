@@ -8,6 +8,7 @@ import { durationOf, percentDone, TARGET_SECONDS } from './chunks.js';
 import type { Batch } from './repository.js';
 import { batchUrls } from './run.js';
 import { IDEMPOTENCY_KEY_PATTERN } from './service.js';
+import { isStuck } from './recovery.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -53,6 +54,23 @@ export const BatchView = Type.Object(
       withinTarget: Nullable(Type.Boolean({ description: 'null while running inside the target' })),
     }),
     failure: Nullable(Type.String({ description: 'Why a failed batch failed' })),
+    recovery: Type.Object(
+      {
+        runs: Type.Integer({
+          description: 'Runs started: the first, and one more each time a worker died or the job was tried again',
+        }),
+        resumes: Type.Integer({ description: 'Times the watchdog or the operator took the batch up again' }),
+        lastProgressAt: Nullable(
+          Type.String({ format: 'date-time', description: 'The last chunk committed (or start or resume)' }),
+        ),
+        stuck: Type.Boolean({
+          description: 'Not finished and no progress for BATCH_STUCK_SECONDS (default 15 minutes)',
+        }),
+        note: Nullable(Type.String({ description: 'What the watchdog or the operator last did about it' })),
+        noteAt: Nullable(Type.String({ format: 'date-time' })),
+      },
+      { description: 'How the batch has been kept going: runs, resumes, and whether it is stuck' },
+    ),
     mail: Nullable(Type.String({ description: 'Whether the completion email was sent, or why not' })),
     statusUrl: Type.String(),
     reportUrl: Type.String({ description: 'CSV of rejected rows: row, record_id, field, code, message' }),
@@ -81,6 +99,14 @@ export function batchView(config: Config, b: Batch, now: Date): BatchView {
     progress: { pass: b.pass, processed: b.processed, percent: percentDone(b.processed, b.rows) },
     duration: durationOf(b, now),
     failure: b.failure,
+    recovery: {
+      runs: b.attempts ?? 0,
+      resumes: b.resumes ?? 0,
+      lastProgressAt: b.progressAt,
+      stuck: isStuck(b, config.batchStuckSeconds, now),
+      note: b.recovery,
+      noteAt: b.recoveryAt,
+    },
     mail: b.mail,
     ...batchUrls(config, b.id),
   };
@@ -135,6 +161,12 @@ export const ListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     ao: Type.Optional(Type.String({ pattern: '^1[0-9]{7}$', description: "Operator only: one AO's batches" })),
+    state: Type.Optional(
+      Type.Union([Type.Literal('failed'), Type.Literal('unfinished'), Type.Literal('stuck')], {
+        description:
+          'Only failed batches, only unfinished ones, or only stuck ones (unfinished, no progress for BATCH_STUCK_SECONDS)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -113,7 +113,10 @@ export async function receiveBatch(
     }
     let inspection;
     try {
-      inspection = await inspectFile(input.stored.temp);
+      inspection = await inspectFile(input.stored.temp, {
+        maxFieldChars: config.batchMaxFieldChars,
+        maxRowChars: config.batchMaxRowChars,
+      });
     } catch (err) {
       if (err instanceof BatchFileError) throw new AppError(err.status, err.code, err.message);
       throw err;
