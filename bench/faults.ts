@@ -10,11 +10,13 @@
  *           middle of a batch and start it again on the same files.
  *
  * After each trial: the batch completed, its counts exact, every accepted row stored once
- * (no record doubled, every version 1), every rejected row reported once.
+ * (no record doubled, every version 1), every rejected row reported once. Then a one-row
+ * file with a 120 MB cell: refused at upload while /health/live stays fast, and failed
+ * with its reason by a worker (192 MB heap) handed it directly, the worker alive.
  *
  *   npx tsx bench/faults.ts [--rows 50000] [--kill-trials 20] [--max-kills 5]
  *       [--neo4j-trials 5] [--redis-trials 5] [--seed 1] [--chunk 500] [--short]
- *       [--bolt PORT] [--redis-port PORT] [--trial-timeout 300]
+ *       [--bolt PORT] [--redis-port PORT] [--trial-timeout 900] [--no-big-cell]
  *
  * --short: one trial of each kind on 4,000 rows (what `npm test` runs). Ports default to
  * the environment's own plus 100 (NEO4J_BOLT_PORT or 7687; REDIS_URL's port or 6379), so
@@ -22,7 +24,21 @@
  * trial and, last, one JSON line with every trial; exits 1 when any trial was not exact.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openAsBlob,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,7 +50,8 @@ import { generateLearners } from '../src/learners/generator.js';
 import { upsertLearners } from '../src/learners/repository.js';
 import { RECORD_FIELDS } from '../src/achievements/rows.js';
 import { csvLine } from '../src/achievements/batches/chunks.js';
-import { getBatch, type Batch } from '../src/achievements/batches/repository.js';
+import { createBatch, getBatch, type Batch } from '../src/achievements/batches/repository.js';
+import { BATCHES_FOLDER, jobIdFor } from '../src/achievements/batches/service.js';
 import type { App } from '../src/app.js';
 import { benchConfig, listeningApp, secs } from './support.js';
 
@@ -42,7 +59,7 @@ const { values } = parseArgs({
   options: {
     rows: { type: 'string' },
     'kill-trials': { type: 'string' },
-    'max-kills': { type: 'string', default: '5' },
+    'max-kills': { type: 'string' },
     'neo4j-trials': { type: 'string' },
     'redis-trials': { type: 'string' },
     seed: { type: 'string', default: '1' },
@@ -50,7 +67,8 @@ const { values } = parseArgs({
     short: { type: 'boolean', default: false },
     bolt: { type: 'string' },
     'redis-port': { type: 'string' },
-    'trial-timeout': { type: 'string', default: '300' },
+    'trial-timeout': { type: 'string', default: '900' },
+    'no-big-cell': { type: 'boolean', default: false },
   },
 });
 const short = values.short;
@@ -60,7 +78,7 @@ const trials = {
   neo4j: Number(values['neo4j-trials'] ?? (short ? 1 : 5)),
   redis: Number(values['redis-trials'] ?? (short ? 1 : 5)),
 };
-const maxKills = Number(values['max-kills']);
+const maxKills = Number(values['max-kills'] ?? (short ? 2 : 5));
 const chunk = Number(values.chunk);
 const trialTimeoutMs = Number(values['trial-timeout']) * 1000;
 const random = mulberry32(Number(values.seed));
@@ -237,7 +255,6 @@ async function upload(base: string, app: App, trial: number, file: string): Prom
     organisation: aoOf(trial),
     expiresIn: 3600,
   });
-  const { openAsBlob } = await import('node:fs');
   const form = new FormData();
   form.append('file', await openAsBlob(file), path.basename(file));
   const res = await fetch(`${base}/achievements/batches`, {
@@ -377,6 +394,141 @@ async function runTrial(
   return result;
 }
 
+// --- a 120 MB cell ------------------------------------------------------------------------
+
+interface BigCellResult {
+  upload: { status: number; code: string; seconds: number };
+  healthLiveMaxMs: number;
+  healthLiveChecks: number;
+  worker: { status: string; failure: string | null; alive: boolean; peakRssMB: number };
+  ok: boolean;
+}
+
+/** One CSV row whose given_name is `mb` megabytes long. */
+async function writeBigCell(file: string, mb: number): Promise<void> {
+  const out = createWriteStream(file);
+  out.write(csvLine([...RECORD_FIELDS]));
+  out.write('BIG-1,ADD,9276308686,');
+  const block = 'x'.repeat(1 << 20);
+  for (let i = 0; i < mb; i++) if (!out.write(block)) await once(out, 'drain');
+  out.write(',Lovelace,2000-01-01,F,J/617/2480,,2025-06-02,Pass,3,1,,en\r\n');
+  out.end();
+  await once(out, 'finish');
+}
+
+function peakRssMB(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Math.round(Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A one-row file with a 120 MB cell: the upload is refused (413) while /health/live stays
+ * fast; and the same file handed straight to a worker (as if accepted before the limits
+ * existed) fails its batch with the reason, the worker alive and small.
+ */
+async function bigCell(app: App, base: string, workers: { current: ChildProcess }): Promise<BigCellResult> {
+  const file = path.join(DATA_DIR, 'big-cell.csv');
+  await writeBigCell(file, 120);
+  let polling = true;
+  let maxMs = 0;
+  let checks = 0;
+  const poll = (async () => {
+    while (polling) {
+      const t0 = performance.now();
+      const res = await fetch(`${base}/health/live`);
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`/health/live answered ${res.status}`);
+      maxMs = Math.max(maxMs, performance.now() - t0);
+      checks++;
+      await sleep(50);
+    }
+  })();
+  const token = await app.deps.tokens.issue({
+    subject: 'faults',
+    roles: ['ao-user'],
+    organisation: '10019999',
+    expiresIn: 600,
+  });
+  const form = new FormData();
+  form.append('file', await openAsBlob(file), 'big-cell.csv');
+  const t0 = performance.now();
+  const res = await fetch(`${base}/achievements/batches`, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const answer = (await res.json()) as { code?: string };
+  const upload = {
+    status: res.status,
+    code: answer.code ?? '',
+    seconds: Number(((performance.now() - t0) / 1000).toFixed(1)),
+  };
+  polling = false;
+  await poll;
+
+  // Straight to a worker: stored and recorded without the upload's inspection.
+  const id = `faults-big-cell-${Date.now()}`;
+  const stored = path.join(BATCHES_FOLDER, `${id}.csv`);
+  mkdirSync(path.join(DATA_DIR, BATCHES_FOLDER), { recursive: true });
+  renameSync(file, path.join(DATA_DIR, stored));
+  const hash = createHash('sha256');
+  for await (const c of createReadStream(path.join(DATA_DIR, stored))) hash.update(c as Buffer);
+  await createBatch(
+    app.deps.graph,
+    {
+      id,
+      aoUkprn: '10019999',
+      nation: 'GB-ENG',
+      subject: 'faults',
+      kind: 'csv',
+      file: stored,
+      fileName: 'big-cell.csv',
+      bytes: statSync(path.join(DATA_DIR, stored)).size,
+      sha256: hash.digest('hex'),
+      validateOnly: false,
+      idempotencyKey: null,
+      source: 'cli',
+      rows: 1,
+      unitRows: 1,
+      qualificationRows: 0,
+      malformedRows: 0,
+    },
+    new Date(),
+  );
+  await app.deps.jobs.enqueue('achievements.batch', { batchId: id }, { jobId: jobIdFor(id) });
+  let b: Batch | null = null;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    b = await peek(app, id);
+    if (b && (b.status === 'completed' || b.status === 'failed')) break;
+    await sleep(200);
+  }
+  const worker = {
+    status: b?.status ?? 'unknown',
+    failure: b?.failure ?? null,
+    alive: workers.current.exitCode === null && workers.current.signalCode === null,
+    peakRssMB: peakRssMB(workers.current.pid!),
+  };
+  rmSync(path.join(DATA_DIR, stored), { force: true });
+  return {
+    upload,
+    healthLiveMaxMs: Math.round(maxMs),
+    healthLiveChecks: checks,
+    worker,
+    ok:
+      upload.status === 413 &&
+      upload.code === 'BATCH_ROW_TOO_LARGE' &&
+      worker.status === 'failed' &&
+      /longer than the \d+ characters a row may be/.test(worker.failure ?? '') &&
+      worker.alive &&
+      worker.peakRssMB < 300,
+  };
+}
+
 // --- the run -----------------------------------------------------------------------------
 
 shareNeo4jJars();
@@ -386,6 +538,7 @@ await startRedis();
 const config = benchConfig(settings);
 const { app, base } = await listeningApp(config);
 const results: TrialResult[] = [];
+let big: BigCellResult | undefined;
 let workers: { current: ChildProcess } | undefined;
 try {
   await app.deps.graph.waitUntilReady(120_000);
@@ -420,6 +573,13 @@ try {
     );
     if (r.exact) await app.deps.graph.autoCommit('testing/faults-clean-ao', { ao: aoOf(trial) }).catch(() => undefined);
   }
+  if (!values['no-big-cell']) {
+    big = await bigCell(app, base, workers);
+    log(
+      `120 MB cell: upload ${big.upload.status} ${big.upload.code} in ${big.upload.seconds} s, /health/live at most ${big.healthLiveMaxMs} ms over ${big.healthLiveChecks} checks; ` +
+        `straight to a worker: ${big.worker.status} (${big.worker.failure}), worker alive ${big.worker.alive}, peak RSS ${big.worker.peakRssMB} MB: ${big.ok ? 'OK' : 'NOT OK'}`,
+    );
+  }
 } finally {
   if (workers) await kill(workers.current);
   await app.close().catch(() => undefined);
@@ -443,6 +603,7 @@ log(
       .map(([k, s]) => `${k} ${s.exact}/${s.run} (${s.faults} faults)`)
       .join(', '),
 );
-writeFileSync(path.join(LOG_DIR, 'last-run.json'), JSON.stringify({ rows, chunk, summary, results }, null, 2));
-console.log(JSON.stringify({ rows, chunk, summary }));
-process.exit(results.every((r) => r.exact) && results.length === trials.kill + trials.neo4j + trials.redis ? 0 : 1);
+writeFileSync(path.join(LOG_DIR, 'last-run.json'), JSON.stringify({ rows, chunk, summary, results, big }, null, 2));
+console.log(JSON.stringify({ rows, chunk, summary, bigCell: big }));
+const allExact = results.every((r) => r.exact) && results.length === trials.kill + trials.neo4j + trials.redis;
+process.exit(allExact && (big === undefined || big.ok) ? 0 : 1);

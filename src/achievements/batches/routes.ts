@@ -14,6 +14,7 @@ import type { Principal } from '../../platform/auth.js';
 import { csvLine, csvLines } from '../../platform/csv.js';
 import { REPORT_HEADER } from './chunks.js';
 import { BatchFileError } from './file.js';
+import { framingError, framingProblem } from './multipart.js';
 import { getBatch, listBatches, rejectionsPage, type Batch, type BatchState } from './repository.js';
 import { resumeBatch } from './recovery.js';
 import {
@@ -29,6 +30,12 @@ import {
 import { receiveBatch, storeStream, tooLarge, type StoredFile } from './service.js';
 
 const tags = ['achievements'];
+
+/** A malformed multipart body as the house's 400; any other error as it was. */
+function asFramingError(err: unknown): unknown {
+  const problem = framingError(err);
+  return problem ? new AppError(problem.status, problem.code, problem.message) : err;
+}
 const UPLOADERS = ['ao-user', 'ao-admin'] as const;
 const VIEWERS = ['ao-user', 'ao-admin', 'operator'] as const;
 
@@ -80,7 +87,7 @@ export async function batchRoutes(app: FastifyInstance) {
           stored = await storeStream(config, part.file);
         } catch (err) {
           if (err instanceof BatchFileError) throw new AppError(err.status, err.code, err.message);
-          throw err;
+          throw asFramingError(err);
         }
         this.batchUpload = { stored, fileName: part.filename || 'upload', adopted: false };
         if (part.file.truncated) throw tooLargeError();
@@ -108,7 +115,7 @@ export async function batchRoutes(app: FastifyInstance) {
           'send one file (field "file") and at most the fields validateOnly and batchId',
         );
       }
-      throw err;
+      throw asFramingError(err);
     });
 
     scope.post(
@@ -123,6 +130,8 @@ export async function batchRoutes(app: FastifyInstance) {
               'send the file as multipart/form-data with the file in the field "file" (CSV or XML, see docs/interface-files.md)',
             );
           }
+          const problem = framingProblem(request.headers);
+          if (problem) throw new AppError(problem.status, problem.code, problem.message);
         },
         schema: {
           tags,
