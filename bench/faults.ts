@@ -49,7 +49,7 @@ import { loadCatalogue } from '../src/catalogue/repository.js';
 import { generateLearners } from '../src/learners/generator.js';
 import { upsertLearners } from '../src/learners/repository.js';
 import { RECORD_FIELDS } from '../src/achievements/rows.js';
-import { csvLine } from '../src/achievements/batches/chunks.js';
+import { csvLine } from '../src/platform/csv.js';
 import { createBatch, getBatch, type Batch } from '../src/achievements/batches/repository.js';
 import { BATCHES_FOLDER, jobIdFor } from '../src/achievements/batches/service.js';
 import type { App } from '../src/app.js';

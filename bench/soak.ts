@@ -28,7 +28,7 @@ import { parseCatalogue } from '../src/catalogue/catalogue-file.js';
 import { generateLearners } from '../src/learners/generator.js';
 import { KeyRing } from '../src/identity/keys.js';
 import { RECORD_FIELDS } from '../src/achievements/rows.js';
-import { csvLine } from '../src/achievements/batches/chunks.js';
+import { csvLine } from '../src/platform/csv.js';
 import { getBatch } from '../src/achievements/batches/repository.js';
 import { startSmtp } from '../test/helpers/smtp.js';
 import { benchConfig, percentile } from './support.js';
