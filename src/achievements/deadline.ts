@@ -207,3 +207,33 @@ export function lateChecker(
     return late;
   };
 }
+
+/** When a record is due, for people and for machines. */
+export interface DueDate {
+  /** The last London calendar day on which a submission is on time (YYYY-MM-DD). */
+  date: string;
+  /** The first instant at which a submission is late (ISO). */
+  lateFrom: string;
+  /** Working time the recorded downtime added to the window, in whole minutes. */
+  extendedMinutes: number;
+}
+
+/** The due date of a record awarded on `awardDate` (see submissionDeadline). */
+export function dueDate(
+  awardDate: string,
+  nation: string = DEFAULT_NATION,
+  downtime: readonly DowntimeWindow[] = [],
+): DueDate {
+  const plain = submissionDeadline(awardDate, nation).getTime();
+  const late = submissionDeadline(awardDate, nation, downtime);
+  return {
+    date: londonDate(new Date(late.getTime() - 1)),
+    lateFrom: late.toISOString(),
+    extendedMinutes: Math.round(workingTimeBetween(plain, late.getTime(), checkNation(nation)) / 60_000),
+  };
+}
+
+/** Working time (ms) in [from, to): the length of the extension between two deadlines. */
+function workingTimeBetween(from: number, to: number, nation: Nation): number {
+  return to <= from ? 0 : workingDowntime([[from, to]], from, to, nation);
+}

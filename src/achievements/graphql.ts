@@ -7,7 +7,14 @@ import type { IResolvers } from 'mercurius';
 import { asGraphqlError, requireRole } from '../graphql-support.js';
 import { AppError } from '../platform/errors.js';
 import { RECORD_FIELDS, type SubmittedRecord } from './rows.js';
-import { listOwnRecords, RECORD_READERS, RECORD_WRITERS, recordWithHistory, submitRecord } from './service.js';
+import {
+  listOwnRecords,
+  RECORD_READERS,
+  RECORD_WRITERS,
+  recordWithHistory,
+  submitRecord,
+  submitRecords,
+} from './service.js';
 
 export const achievementSdl = /* GraphQL */ `
   "An achievement record (unit credit or qualification award), its current version."
@@ -21,6 +28,37 @@ export const achievementSdl = /* GraphQL */ `
     status: String!
     late: Boolean!, underChallenge: Boolean!, version: Int!, action: String!
     batchId: String, submittedAt: String, changedAt: String
+    "When it was due: 10 working days of the AO's nation after the award date, extended by recorded downtime"
+    due: DueDate!
+  }
+  type DueDate {
+    "The last day (London, YYYY-MM-DD) on which a submission is on time"
+    date: String!
+    "The first instant (ISO) at which a submission is late"
+    lateFrom: String!
+    "Working minutes recorded downtime added"
+    extendedMinutes: Int!
+  }
+  "What happened to one record of an array, as a single submission would have answered it."
+  type AchievementSubmissionItem {
+    "Place in the list, from 0"
+    index: Int!
+    recordId: String
+    "The HTTP status a single REST POST of this record would have had"
+    status: Int!
+    "added, amended, withdrawn, unchanged or rejected"
+    result: String!
+    "The row error code of a rejected record"
+    code: String
+    message: String
+    field: String
+    late: Boolean!
+  }
+  type AchievementSubmissionCounts { added: Int!, amended: Int!, withdrawn: Int!, unchanged: Int!, rejected: Int!, late: Int! }
+  type AchievementBulkSubmission {
+    validateOnly: Boolean!
+    counts: AchievementSubmissionCounts!
+    items: [AchievementSubmissionItem!]!
   }
   "An earlier version of a record."
   type AchievementVersion {
@@ -60,6 +98,8 @@ export const achievementSdl = /* GraphQL */ `
     submitAchievement(record: AchievementInput!, validateOnly: Boolean = false): AchievementSubmission!
     "Withdraw one of your records (kept as a version). AO users and admins."
     withdrawAchievement(recordId: String!): AchievementSubmission!
+    "Up to 1,000 records in one call, each answered on its own. AO users and admins."
+    submitAchievements(records: [AchievementInput!]!, validateOnly: Boolean = false): AchievementBulkSubmission!
   }
 `;
 
@@ -107,6 +147,15 @@ export function achievementResolvers(app: FastifyInstance): IResolvers {
         const principal = await requireRole(ctx, RECORD_WRITERS);
         try {
           return await submitRecord(graph(), principal, { ...args.record }, new Date(), args.validateOnly);
+        } catch (err) {
+          throw asGraphqlError(err);
+        }
+      },
+      submitAchievements: async (_root, args: { records: SubmittedRecord[]; validateOnly: boolean }, ctx) => {
+        const principal = await requireRole(ctx, RECORD_WRITERS);
+        try {
+          const records = args.records.map((r) => ({ ...r }));
+          return await submitRecords(graph(), principal, records, new Date(), args.validateOnly);
         } catch (err) {
           throw asGraphqlError(err);
         }

@@ -14,9 +14,19 @@ import {
   RECORD_READERS,
   RECORD_WRITERS,
   recordWithHistory,
+  submissionDeadlineFor,
   submitRecord,
+  submitRecords,
 } from './service.js';
-import { HistorySchema, RecordPageSchema, SubmissionSchema, SubmittedRecordSchema } from './schemas.js';
+import {
+  BulkSubmissionSchema,
+  DeadlineQuerySchema,
+  DeadlineSchema,
+  HistorySchema,
+  RecordPageSchema,
+  SubmissionBodySchema,
+  SubmissionSchema,
+} from './schemas.js';
 
 const AoQuery = Type.Optional(
   Type.String({
@@ -31,13 +41,13 @@ export const achievementRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: access.roles(...RECORD_WRITERS) },
       schema: {
         tags: ['achievements'],
-        summary: 'OCF 01 / 02: add, amend or withdraw one achievement record',
+        summary: 'OCF 01 / 02: add, amend or withdraw one achievement record, or an array of up to 1,000',
         description:
-          'The record is checked exactly as a batch row is (docs/interface-files.md). A rejected record answers with its row error code (E001 to E026) as the error code: 404 for E023 (no such record), 409 for E024 (use AMEND) and E003, 422 otherwise. With validateOnly=true nothing is stored.',
+          'A record is checked exactly as a batch row is (docs/interface-files.md). One record: a rejection answers with its row error code (E001 to E026) as the error code: 404 for E023 (no such record), 409 for E024 (use AMEND) and E003, 422 otherwise. An array: 200 with one answer per record (its result, the status and row error code a single POST would have given); accepted records are written together, rejected ones change nothing. With validateOnly=true nothing is stored.',
         querystring: Type.Object({ validateOnly: Type.Boolean({ default: false }) }, { additionalProperties: false }),
-        body: SubmittedRecordSchema,
+        body: SubmissionBodySchema,
         response: {
-          200: SubmissionSchema,
+          200: Type.Union([SubmissionSchema, BulkSubmissionSchema]),
           201: SubmissionSchema,
           400: ErrorBody,
           404: ErrorBody,
@@ -47,15 +57,29 @@ export const achievementRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const outcome = await submitRecord(
-        app.deps.graph,
-        request.principal as Principal,
-        request.body,
-        new Date(),
-        request.query.validateOnly,
-      );
+      const principal = request.principal as Principal;
+      const { validateOnly } = request.query;
+      if (Array.isArray(request.body))
+        return submitRecords(app.deps.graph, principal, request.body, new Date(), validateOnly);
+      const outcome = await submitRecord(app.deps.graph, principal, request.body, new Date(), validateOnly);
       return reply.status(outcome.result === 'added' && !outcome.validateOnly ? 201 : 200).send(outcome);
     },
+  );
+
+  app.get(
+    '/submission-deadlines',
+    {
+      config: { access: access.roles(...RECORD_READERS) },
+      schema: {
+        tags: ['achievements'],
+        summary: 'When a record awarded on a day is due (10 working days of the AO nation, extended by downtime)',
+        description:
+          "The AO's nation decides the public holidays; recorded service unavailability on working days inside the window extends it. AO users ask for their own AO by default; the operator names one.",
+        querystring: DeadlineQuerySchema,
+        response: { 200: DeadlineSchema, 400: ErrorBody },
+      },
+    },
+    async (request) => submissionDeadlineFor(app.deps.graph, request.principal as Principal, request.query),
   );
 
   app.get(

@@ -40,6 +40,20 @@ export const SubmittedRecordSchema = Type.Object(
 
 const StatusSchema = Type.Union([Type.Literal('active'), Type.Literal('withdrawn')]);
 
+export const DueDateSchema = Type.Object(
+  {
+    date: Type.String({ description: 'The last day (London, YYYY-MM-DD) on which a submission is on time' }),
+    lateFrom: Type.String({ description: 'The first instant (ISO) at which a submission is late' }),
+    extendedMinutes: Type.Integer({
+      description: 'Working time recorded service unavailability added to the 10 working days',
+    }),
+  },
+  {
+    title: 'DueDate',
+    description: "10 working days of the AO's nation after the award date, extended by recorded service unavailability",
+  },
+);
+
 export const RecordViewSchema = Type.Object(
   {
     recordId: Type.String(),
@@ -55,7 +69,10 @@ export const RecordViewSchema = Type.Object(
     providerUkprn: Nullable(Type.String()),
     language: Nullable(Type.String()),
     status: StatusSchema,
-    late: Type.Boolean({ description: 'Submitted more than 10 working days after the award date' }),
+    late: Type.Boolean({
+      description: 'Submitted after it was due (decided when it was submitted, with the downtime recorded then)',
+    }),
+    due: DueDateSchema,
     underChallenge: Type.Boolean(),
     version: Type.Integer(),
     action: Type.String({ description: 'The action that made this version' }),
@@ -125,4 +142,82 @@ export const RecordPageSchema = Type.Object(
     items: Type.Array(RecordViewSchema),
   },
   { title: 'AchievementRecordPage' },
+);
+
+/** POST /achievements: one record, or an array of up to 1,000. */
+export const SubmissionBodySchema = Type.Union(
+  [
+    SubmittedRecordSchema,
+    Type.Array(SubmittedRecordSchema, {
+      minItems: 1,
+      maxItems: 1000,
+      description: 'Up to 1,000 records, each answered on its own',
+    }),
+  ],
+  { description: 'One record (answered as before), or an array of records' },
+);
+
+export const BulkSubmissionSchema = Type.Object(
+  {
+    validateOnly: Type.Boolean(),
+    counts: Type.Object({
+      added: Type.Integer(),
+      amended: Type.Integer(),
+      withdrawn: Type.Integer(),
+      unchanged: Type.Integer(),
+      rejected: Type.Integer(),
+      late: Type.Integer(),
+    }),
+    items: Type.Array(
+      Type.Object({
+        index: Type.Integer({ description: 'Place in the array, from 0 (a message naming a row counts from 1)' }),
+        recordId: Nullable(Type.String()),
+        status: Type.Integer({ description: 'The HTTP status a single POST of this record would have had' }),
+        result: Type.Union([
+          Type.Literal('added'),
+          Type.Literal('amended'),
+          Type.Literal('withdrawn'),
+          Type.Literal('unchanged'),
+          Type.Literal('rejected'),
+        ]),
+        code: Nullable(Type.String({ description: 'The row error code (E001 to E026) of a rejected record' })),
+        message: Nullable(Type.String()),
+        field: Nullable(Type.String()),
+        late: Type.Boolean(),
+      }),
+      { description: 'One answer per record, in the order sent' },
+    ),
+  },
+  { title: 'AchievementBulkSubmission' },
+);
+
+export const DeadlineQuerySchema = Type.Object(
+  {
+    awardDate: Type.String({ description: 'Award date YYYY-MM-DD' }),
+    ukprn: Type.Optional(
+      Type.String({
+        description: "The awarding organisation (default: the token's own AO; required for the operator)",
+      }),
+    ),
+    submittedAt: Type.Optional(
+      Type.String({ description: 'An ISO date and time: say whether a record submitted then would be late' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const DeadlineSchema = Type.Object(
+  {
+    awardDate: Type.String(),
+    ukprn: Type.String(),
+    nation: Type.String({ description: "Whose public holidays count: the AO's nation (GB-ENG when none is recorded)" }),
+    workingDays: Type.Integer(),
+    due: DueDateSchema,
+    downtime: Type.Array(Type.Object({ start: Type.String(), end: Type.String() }), {
+      description: 'Recorded service unavailability inside the window',
+    }),
+    submittedAt: Nullable(Type.String()),
+    late: Nullable(Type.Boolean({ description: 'With submittedAt: whether a record submitted then is late' })),
+  },
+  { title: 'SubmissionDeadline' },
 );

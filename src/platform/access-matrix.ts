@@ -127,6 +127,8 @@ const BATCH_VIEWERS: Rules = only({ 'ao-user': 'own-org', 'ao-admin': 'own-org',
 /** Lists of batches (VIEWERS): AO users see their own AO's only, whatever they ask; the operator any. */
 const BATCH_LISTERS: Rules = only({ 'ao-user': 'own-records', 'ao-admin': 'own-records', operator: 'yes' });
 const RECORD_LINK: Rules = everyone('link');
+/** When a record is due (src/achievements/service.ts submissionDeadlineFor): for any AO. */
+const DEADLINE_READERS: Rules = only({ 'ao-user': 'yes', 'ao-admin': 'yes', operator: 'yes' });
 
 function everyone(rule: Rule): Rules {
   return Object.fromEntries(CALLERS.map((c) => [c, rule])) as Rules;
@@ -222,6 +224,13 @@ export const ACCESS_MATRIX: readonly MatrixEntry[] = [
   rest('POST', '/achievements', RECORD_WRITERS, {
     note: "into its own AO only (the token's); another AO's record id is 404 E023, as if absent",
   }),
+  rest('POST', '/achievements', BATCH_UPLOADERS, {
+    variant: 'an array',
+    note: "into its own AO only; each record answered on its own, another AO's record id E023, as if absent",
+  }),
+  rest('GET', '/submission-deadlines', DEADLINE_READERS, {
+    note: 'any AO (a nation and recorded downtime are not secret); AO users their own by default',
+  }),
   rest('GET', '/achievements', RECORD_READERS, {
     note: 'the operator names the AO (ao=); an AO user naming another AO: 403',
   }),
@@ -280,6 +289,7 @@ export const ACCESS_MATRIX: readonly MatrixEntry[] = [
   gql('Mutation', 'resolveChallenge', AO_OWN_RECORDS),
   gql('Mutation', 'submitAchievement', RECORD_WRITERS),
   gql('Mutation', 'withdrawAchievement', RECORD_WRITERS),
+  gql('Mutation', 'submitAchievements', BATCH_UPLOADERS),
 ];
 
 /** How an entry is named in the doc and in test messages. */

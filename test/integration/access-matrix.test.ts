@@ -504,6 +504,15 @@ const REST: Record<string, (a: About, caller: Caller) => RestRequest | Promise<R
     url: '/achievements?validateOnly=true',
     payload: { record_id: a.writeRecordId, action: 'WITHDRAW' },
   }),
+  'POST /achievements (an array)': (a) => ({
+    method: 'POST',
+    url: '/achievements?validateOnly=true',
+    payload: [{ record_id: a.writeRecordId, action: 'WITHDRAW' }],
+  }),
+  'GET /submission-deadlines': (a) => ({
+    method: 'GET',
+    url: `/submission-deadlines?awardDate=2025-06-02&ukprn=${a.org}`,
+  }),
   'GET /achievements': (a) => ({ method: 'GET', url: `/achievements?ao=${a.org}&pageSize=5` }),
   'GET /achievements/:recordId': (a) => ({ method: 'GET', url: `/achievements/${a.recordId}?ao=${a.org}` }),
   // Another AO's case: its client batch id, which must name a new batch of this AO's, not answer the other's.
@@ -635,6 +644,11 @@ const GQL: Record<string, (a: About, caller: Caller) => GqlRequest> = {
     query:
       'mutation ($record: AchievementInput!) { submitAchievement(record: $record, validateOnly: true) { result record { recordId } } }',
     variables: { record: { record_id: a.writeRecordId, action: 'WITHDRAW' } },
+  }),
+  'Mutation.submitAchievements': (a) => ({
+    query:
+      'mutation ($records: [AchievementInput!]!) { submitAchievements(records: $records, validateOnly: true) { counts { rejected } items { code } } }',
+    variables: { records: [{ record_id: a.writeRecordId, action: 'WITHDRAW' }] },
   }),
   // This one really withdraws: the AO's own cells each take a spare record of its own.
   'Mutation.withdrawAchievement': (a, caller) => ({

@@ -221,3 +221,140 @@ t.test('single records over GraphQL', async (t) => {
   const provider = await gql(app, await auth(app, 'provider-user'), submit, { r: record });
   t.equal(provider.errors?.[0].extensions?.code, 'FORBIDDEN');
 });
+
+t.test('an array of records: each answered on its own, the accepted ones written together', async (t) => {
+  const { app } = await setupApp(t);
+  await loadSample(app.deps.graph);
+  await upsertLearners(app.deps.graph, [learner(ADA)]);
+  const ao = await auth(app, 'ao-user');
+  const unit = (id: string, urn: string, extra: Record<string, string> = {}) => ({
+    record_id: id,
+    action: 'ADD',
+    ...ada,
+    urn,
+    credit: '1',
+    level: '2',
+    award_date: AWARD,
+    ...extra,
+  });
+  const records = [
+    unit('arr/1', 'H/601/4101'),
+    unit('arr/2', 'K/601/4102', { family_name: 'Smith' }),
+    // An award resting on the two credits: only arr/1 is accepted, so the rules are not met.
+    { record_id: 'arr/3', action: 'ADD', ...ada, qan: '600/1101/4', level: '2', award_date: AWARD },
+    unit('arr/1', 'H/601/4101'),
+    { record_id: 'nothing-here', action: 'WITHDRAW' },
+  ];
+  const post = (payload: unknown, query = '') =>
+    app.inject({ method: 'POST', url: `/achievements${query}`, headers: ao, payload: payload as object });
+  const checked = await post(records, '?validateOnly=true');
+  t.equal(checked.statusCode, 200, checked.body);
+  t.match(checked.json(), { validateOnly: true, counts: { added: 1, rejected: 4 } });
+
+  const res = await post(records);
+  t.equal(res.statusCode, 200, res.body);
+  const body = res.json();
+  t.same(
+    body.items.map((i: { index: number; status: number; result: string; code: string | null }) => [
+      i.index,
+      i.status,
+      i.result,
+      i.code,
+    ]),
+    [
+      [0, 201, 'added', null],
+      [1, 422, 'rejected', 'E007'],
+      [2, 422, 'rejected', 'E026'],
+      [3, 409, 'rejected', 'E003'],
+      [4, 404, 'rejected', 'E023'],
+    ],
+    'in the order sent, each with the status and code a single POST would give',
+  );
+  t.match(body.items[3].message, /row 1 /, 'the repeat names the earlier record by its row (index + 1)');
+  t.notMatch(res.body, /Smith|Lovelace/, 'no personal details in the answer');
+  t.same(body.counts, { added: 1, amended: 0, withdrawn: 0, unchanged: 0, rejected: 4, late: 0 });
+  const list = await app.inject({ method: 'GET', url: `/achievements?uln=${ADA}`, headers: ao });
+  t.same(
+    list.json().items.map((r: { recordId: string }) => r.recordId),
+    ['arr/1'],
+    'only the accepted record was stored',
+  );
+  t.equal((await post([unit('arr/1', 'H/601/4101')])).json().items[0].result, 'unchanged', 'a resend changes nothing');
+
+  const tooMany = await post(Array.from({ length: 1001 }, (_, i) => unit(`m/${i}`, 'H/601/4101')));
+  t.equal(tooMany.statusCode, 400, 'more than 1,000 records: refused whole');
+  t.equal((await post([])).statusCode, 400, 'an empty array is refused');
+
+  const g = await gql(
+    app,
+    ao,
+    'mutation ($r: [AchievementInput!]!) { submitAchievements(records: $r) { counts { added unchanged } items { index result } } }',
+    { r: [unit('arr/1', 'H/601/4101'), unit('arr/4', 'K/601/4102')] },
+  );
+  t.same(g.data?.submitAchievements, {
+    counts: { added: 1, unchanged: 1 },
+    items: [
+      { index: 0, result: 'unchanged' },
+      { index: 1, result: 'added' },
+    ],
+  });
+});
+
+t.test('due dates: on every record, and asked for an award date', async (t) => {
+  const { app } = await setupApp(t);
+  const graph = app.deps.graph;
+  await loadSample(graph);
+  await upsertLearners(graph, [learner(ADA)]);
+  const ao = await auth(app, 'ao-user');
+  await graph.driver.executeQuery(
+    "CREATE (:ServiceOutage {start: datetime('2025-06-10T09:00:00Z'), end: datetime('2025-06-10T21:00:00Z')})",
+    {},
+    { database: graph.database },
+  );
+  const ask = (query: string, headers = ao) =>
+    app.inject({ method: 'GET', url: `/submission-deadlines?${query}`, headers });
+  // Award Wed 2025-06-04: due by the end of Wed 18 June; twelve hours of outage move it to Thursday noon.
+  const res = await ask('awardDate=2025-06-04&submittedAt=2025-06-19T09:00:00%2B01:00');
+  t.equal(res.statusCode, 200, res.body);
+  t.match(res.json(), {
+    awardDate: '2025-06-04',
+    ukprn: AO,
+    nation: 'GB-ENG',
+    workingDays: 10,
+    due: { date: '2025-06-19', lateFrom: '2025-06-19T11:00:00.000Z', extendedMinutes: 720 },
+    downtime: [{ start: '2025-06-10T09:00:00.000Z', end: '2025-06-10T21:00:00.000Z' }],
+    late: false,
+  });
+  t.equal((await ask('awardDate=2025-06-04&submittedAt=2025-06-19T13:00:00Z')).json().late, true);
+  t.equal((await ask('awardDate=2025-02-30')).json().details[0].field, 'awardDate');
+  t.equal(
+    (await ask('awardDate=2025-06-04', await auth(app, 'operator'))).statusCode,
+    400,
+    'the operator names the AO',
+  );
+  t.equal((await ask(`awardDate=2025-06-04&ukprn=${AO}`, await auth(app, 'operator'))).statusCode, 200);
+
+  const added = await app.inject({
+    method: 'POST',
+    url: '/achievements',
+    headers: ao,
+    payload: {
+      record_id: 'due/1',
+      action: 'ADD',
+      ...ada,
+      urn: 'H/601/4101',
+      credit: '1',
+      level: '2',
+      award_date: '2025-06-04',
+    },
+  });
+  t.equal(added.statusCode, 201, added.body);
+  t.match(added.json().record, { late: true, due: { date: '2025-06-19', extendedMinutes: 720 } });
+  const list = await app.inject({ method: 'GET', url: '/achievements', headers: ao });
+  t.equal(list.json().items[0].due.lateFrom, '2025-06-19T11:00:00.000Z');
+  const one = await gql(app, ao, '{ achievement(recordId: "due/1") { current { late due { date lateFrom } } } }');
+  t.same(one.data?.achievement.current, {
+    late: true,
+    due: { date: '2025-06-19', lateFrom: '2025-06-19T11:00:00.000Z' },
+  });
+});

@@ -1,5 +1,6 @@
 import t from 'tap';
 import {
+  dueDate,
   isLate,
   isWorkingDay,
   lateChecker,
@@ -106,4 +107,18 @@ t.test('lateChecker agrees with isLate', async (t) => {
     t.equal(late(d), isLate(d, at, 'GB-SCT'), d);
   t.equal(late('2025-06-04'), true);
   t.equal(late('2025-06-05'), false);
+});
+
+t.test('dueDate: the last day on time, the first late instant, and the extension', async (t) => {
+  t.same(dueDate('2025-06-04'), { date: '2025-06-18', lateFrom: '2025-06-18T23:00:00.000Z', extendedMinutes: 0 });
+  // Twelve hours of outage on a working day: noon on the next working day.
+  t.same(dueDate('2025-06-04', 'GB-ENG', [window('2025-06-10T09:00:00Z', '2025-06-10T21:00:00Z')]), {
+    date: '2025-06-19',
+    lateFrom: '2025-06-19T11:00:00.000Z',
+    extendedMinutes: 720,
+  });
+  // Downtime over a weekend moves nothing.
+  t.equal(dueDate('2025-06-04', 'GB-ENG', [window('2025-06-07T00:00:00Z', '2025-06-08T12:00:00Z')]).extendedMinutes, 0);
+  // A Friday deadline extended by a day's outage ends on Monday, over the weekend.
+  t.equal(dueDate('2025-06-06', 'GB-ENG', [window('2025-06-09T23:00:00Z', '2025-06-10T23:00:00Z')]).date, '2025-06-23');
 });
