@@ -1,4 +1,4 @@
-// One qualification with its whole rule of combination (groups and their units, barred
+// One qualification (and its owning AO's name, when known) with its whole rule of combination (groups and their units, barred
 // sets, scoped equivalences, exemptions), the units these name, the global equivalences
 // that lead into its groups (chains of at most 8 steps, mixed with its own), and, when
 // $uln is given, that learner's unit credits (optionally one AO's records only): all the
@@ -10,6 +10,7 @@ RETURN q {
     .validityYears, .minLevel, .minLevelCredits
   } AS qualification,
   COLLECT { MATCH (o:Organisation)-[:OWNS]->(q) RETURN o.ukprn } AS owners,
+  head(COLLECT { MATCH (o:Organisation)-[:OWNS]->(q) RETURN o.name }) AS aoName,
   COLLECT {
     MATCH (q)-[:HAS_GROUP]->(g:RuleGroup)
     RETURN g {

@@ -2,7 +2,7 @@
  * Printable versions of OCF 04 (rules, with a learner's progress) and OCF 05 (credit check).
  * Pure: views in, report descriptions out; src/platform/pdf.ts draws them.
  */
-import type { Report, ReportSection } from '../platform/pdf.js';
+import { longDate, type Report, type ReportSection } from '../platform/pdf.js';
 import type { CreditCheckView, ProgressView, RulesView } from './service.js';
 
 const bounds = (g: {
@@ -33,8 +33,8 @@ export function rulesReport(rules: RulesView, progress: ProgressView | undefined
       ['QAN', q.qan],
       ['Level', q.level],
       ['Size', `${q.size} (${q.totalCredits} credits needed)`],
-      ['Awarding organisation', q.aoUkprn],
-      ['Operational', `${q.operationalStart} to ${q.operationalEnd ?? 'open'}`],
+      ['Awarding organisation', q.aoName ?? q.aoUkprn],
+      ['Operational', `${longDate(q.operationalStart)} to ${q.operationalEnd ? longDate(q.operationalEnd) : 'open'}`],
       ...(q.minCreditsAtLevel
         ? [
             [
@@ -52,7 +52,7 @@ export function rulesReport(rules: RulesView, progress: ProgressView | undefined
 
   if (progress) {
     sections.push({
-      heading: `Progress of learner ${progress.uln} on ${progress.date}`,
+      heading: `Progress of learner ${progress.uln} on ${longDate(progress.date)}`,
       facts: [
         ['Achieved', progress.achieved ? 'yes' : 'not yet'],
         ['Credits counted', `${progress.totalCredits} of ${progress.totalRequired}`],
@@ -169,8 +169,8 @@ export function creditCheckReport(check: CreditCheckView, generatedAt: string): 
                 { header: 'Status', width: 2.5 },
               ],
               rows: check.records.map((r) => [
-                r.ao.name ? `${r.ao.name} (${r.ao.ukprn})` : r.ao.ukprn,
-                r.awardDate,
+                r.ao.name ?? r.ao.ukprn,
+                longDate(r.awardDate),
                 String(r.credit),
                 r.level,
                 r.grade ?? '',

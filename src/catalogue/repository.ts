@@ -508,6 +508,7 @@ export interface RulesRow {
 
 interface QualificationRow extends RulesRow, Row {
   credits: CreditRow[];
+  aoName: string | null;
 }
 
 interface CreditRow {
@@ -544,6 +545,8 @@ export interface QualificationRules {
   globalEquivalences: Equivalence[];
   /** With a learner: their unit credits (and those of ULNs merged into theirs), oldest first. */
   credits?: LearnerCredit[];
+  /** The owning AO's name, when the register knows it (read for one qualification only). */
+  aoName?: string | null;
 }
 
 /**
@@ -623,7 +626,7 @@ export async function getQualificationRules(
         .map(toCredit)
         .sort((a, b) => (a.awardDate === b.awardDate ? (a.id < b.id ? -1 : 1) : a.awardDate < b.awardDate ? -1 : 1))
     : undefined;
-  return { ...rules, credits };
+  return { ...rules, credits, aoName: row.aoName ?? null };
 }
 
 export async function getUnit(graph: Graph, urn: string): Promise<Unit | null> {

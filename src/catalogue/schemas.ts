@@ -32,6 +32,7 @@ export const RulesSchema = Type.Object(
       level: LevelSchema,
       size: Type.String(),
       aoUkprn: Type.String(),
+      aoName: Nullable(Type.String({ description: "The owning AO's name, when the register knows it" })),
       operationalStart: Type.String(),
       operationalEnd: Type.Optional(Type.String()),
       totalCredits: Type.Integer(),

@@ -68,7 +68,10 @@ export function checkDate(date: string | undefined): string {
 export type RuleUnit = Unit;
 
 export interface RulesView {
-  qualification: Omit<Qualification, 'groups' | 'barred' | 'equivalences' | 'exemptions'> & { size: string };
+  qualification: Omit<Qualification, 'groups' | 'barred' | 'equivalences' | 'exemptions'> & {
+    size: string;
+    aoName: string | null;
+  };
   groups: (Omit<Qualification['groups'][number], 'units'> & { units: RuleUnit[] })[];
   barred: string[][];
   equivalences: (Equivalence & { scope: 'qualification' | 'global' })[];
@@ -91,7 +94,7 @@ function rulesView(rules: QualificationRules): RulesView {
   const inGroups = new Set(q.groups.flatMap((g) => g.units));
   const { groups, barred, equivalences, exemptions, ...rest } = q;
   const view: RulesView = {
-    qualification: { ...rest, size: qualificationSize(q.totalCredits) },
+    qualification: { ...rest, size: qualificationSize(q.totalCredits), aoName: rules.aoName ?? null },
     groups: groups.map((g) => ({ ...g, units: g.units.map(unit) })),
     barred,
     equivalences: [

@@ -2,7 +2,7 @@
  * The printable routes to achievement (OCF 06). Pure: a view in, a report description out;
  * src/platform/pdf.ts draws it.
  */
-import type { Report, ReportSection } from '../platform/pdf.js';
+import { longDate, type Report, type ReportSection } from '../platform/pdf.js';
 import type { RoutesView } from './service.js';
 
 function filterWords(v: RoutesView): string {
@@ -24,7 +24,7 @@ export function routesReport(view: RoutesView, generatedAt: string): Report {
       heading: 'Search',
       facts: [
         ['Learner', view.uln ?? '(none: planned units only)'],
-        ['Date', view.filters.date],
+        ['Date', longDate(view.filters.date)],
         ['Filters', filterWords(view)],
         ['Qualifications examined', `${view.candidates} of ${view.discovered} found`],
         ...(view.plannedUnits.length

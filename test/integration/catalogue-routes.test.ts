@@ -10,6 +10,7 @@ import {
 } from '../helpers/fixtures.js';
 import { isPdf, pdfText } from '../helpers/pdf.js';
 import type { Role } from '../../src/platform/auth.js';
+import { upsertOrganisation } from '../../src/identity/repository.js';
 
 process.env.PDF_UNCOMPRESSED = '1';
 
@@ -164,6 +165,17 @@ t.test('OCF 04: rules are public; progress needs a role that may see the learner
     'LEARNER_NOT_FOUND',
   );
 
+  await upsertOrganisation(app.deps.graph, {
+    ukprn: '10087654',
+    name: 'Northgate Awards',
+    nation: 'GB-ENG',
+    kind: 'ao',
+  });
+  t.equal(
+    (await app.inject({ url: `/qualifications/${enc(CUSTOMER_CERT)}/rules` })).json().qualification.aoName,
+    'Northgate Awards',
+    'the rules name the owning AO',
+  );
   const pdf = await as('careers-adviser', `/qualifications/${enc(CUSTOMER_CERT)}/rules.pdf?uln=${ULN}`);
   t.equal(pdf.statusCode, 200);
   t.equal(pdf.headers['content-type'], 'application/pdf');
@@ -175,6 +187,7 @@ t.test('OCF 04: rules are public; progress needs a role that may see the learner
     'Handle customer complaints',
     `Progress of learner ${ULN}`,
     'Achieved',
+    'Awarding organisation: Northgate Awards',
   ])
     t.match(text, s);
   const publicPdf = await app.inject({ url: `/qualifications/${enc(CUSTOMER_CERT)}/rules.pdf` });

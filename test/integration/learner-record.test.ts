@@ -1,14 +1,13 @@
 import t from 'tap';
 import { setupApp, tokenFor } from '../helpers/app.js';
 import { credit, learner, loadSample, recordUnitCredits, upsertLearners } from '../helpers/fixtures.js';
-import { isPdf, pdfText } from '../helpers/pdf.js';
+import { isPdf, pdfFonts, pdfInfo, pdfText } from '../helpers/pdf.js';
 import { startSmtp, type Received } from '../helpers/smtp.js';
 import { createRecordLink } from '../../src/learners/record/service.js';
 import type { Test } from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Role } from '../../src/platform/auth.js';
-
-process.env.PDF_UNCOMPRESSED = '1';
+import { upsertOrganisation } from '../../src/identity/repository.js';
 
 const ULN = '9276308686';
 const HIDDEN = '1000000019';
@@ -204,6 +203,38 @@ t.test('the printable record', async (t) => {
   t.equal((await as('provider-user', `/learners/${HIDDEN}/record.pdf`)).json().code, 'NOT_SHARED');
   const mine = await as('learner', '/me/record.pdf');
   t.ok(isPdf(mine.rawPayload));
+});
+
+t.test('the printable record of a learner named in Welsh and Polish', async (t) => {
+  const { app } = await setupApp(t);
+  const c = await loadSample(app.deps.graph);
+  const uln = '1000000043';
+  await upsertLearners(app.deps.graph, [learner(uln, { givenName: 'Łukasz', familyName: 'Wŷn-Llŷr ap Siôn' })]);
+  await upsertOrganisation(app.deps.graph, {
+    ukprn: '10000001',
+    name: 'Cymwysterau’r Gogledd',
+    nation: 'GB-WLS',
+    kind: 'ao',
+  });
+  await recordUnitCredits(app.deps.graph, [credit(c, uln, 'F/603/2201', 'w1', { awardDate: '2025-03-01' })]);
+  const res = await app.inject({
+    url: '/me/record.pdf',
+    headers: { authorization: `Bearer ${await tokenFor(app, 'learner', { uln })}` },
+  });
+  t.equal(res.statusCode, 200);
+  const pdf = res.rawPayload;
+  t.ok(
+    pdfFonts(pdf).every((f) => f.embedded),
+    'pdffonts: every font embedded',
+  );
+  t.equal(pdfInfo(pdf).Tagged, 'yes', 'pdfinfo: Tagged: yes');
+  const text = pdfText(pdf);
+  t.match(text, 'Łukasz Wŷn-Llŷr ap Siôn, ULN 1000000043', 'pdftotext gives the name back exactly');
+  t.match(text, 'Name: Łukasz Wŷn-Llŷr ap Siôn');
+  t.match(text, 'Cymwysterau’r Gogledd', 'the awarding organisation by name');
+  t.notMatch(text, '10000001', 'not by its UKPRN');
+  t.match(text, '1 March 2025', 'the award date as people write it');
+  t.notMatch(text, '2025-03-01');
 });
 
 t.test('record links: emailed, opened, and refused once expired, revoked or used', async (t) => {

@@ -3,7 +3,7 @@
  * out; src/platform/pdf.ts draws it. It shows what the JSON view shows and no more: names
  * only when the view carries them.
  */
-import type { Report, ReportSection } from '../../platform/pdf.js';
+import { longDate, longDateTime, type Report, type ReportSection } from '../../platform/pdf.js';
 import type { RecordAchievement } from './record.js';
 import type { RecordAnswer } from './service.js';
 
@@ -12,7 +12,8 @@ export function statusWords(a: Pick<RecordAchievement, 'status' | 'underChalleng
   return a.underChallenge ? 'Active, under data challenge' : 'Active';
 }
 
-const aoWords = (a: RecordAchievement) => (a.ao.name ? `${a.ao.name} (${a.ao.ukprn})` : a.ao.ukprn);
+/** The awarding organisation by name; its UKPRN only when the register has no name for it. */
+const aoWords = (a: RecordAchievement) => a.ao.name ?? a.ao.ukprn;
 
 export function recordReport(record: RecordAnswer): Report {
   const name = record.name ? [record.name.givenName, record.name.familyName].filter(Boolean).join(' ') : '';
@@ -28,7 +29,7 @@ export function recordReport(record: RecordAnswer): Report {
   if (record.sharedLink)
     facts.push([
       'Shared link',
-      `read-only, valid until ${record.sharedLink.expiresAt}${record.sharedLink.singleUse ? ', single use' : ''}`,
+      `read-only, valid until ${longDateTime(record.sharedLink.expiresAt)}${record.sharedLink.singleUse ? ', single use' : ''}`,
     ]);
 
   const sections: ReportSection[] = [{ heading: 'Learner', facts }];
@@ -49,7 +50,7 @@ export function recordReport(record: RecordAnswer): Report {
           a.qan ?? '',
           a.title ?? '',
           aoWords(a),
-          a.awardDate ?? '',
+          longDate(a.awardDate),
           a.grade ?? '',
           statusWords(a),
         ]),
@@ -79,7 +80,7 @@ export function recordReport(record: RecordAnswer): Report {
                 c.title ?? '',
                 c.groups.join(', '),
                 String(c.credit ?? ''),
-                c.awardDate ?? '',
+                longDate(c.awardDate),
                 statusWords(c),
               ]),
             }
@@ -108,7 +109,7 @@ export function recordReport(record: RecordAnswer): Report {
             a.level ?? '',
             String(a.credit ?? ''),
             aoWords(a),
-            a.awardDate ?? '',
+            longDate(a.awardDate),
             a.grade ?? '',
             statusWords(a),
           ]),
