@@ -48,18 +48,13 @@ const FONT_FILES = {
   regular: '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
   bold: '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf',
 } as const;
-let fonts: { regular: string; bold: string } | undefined;
 /**
- * The font files' paths. Paths, not buffers: pdfkit's table puts the font back after each
- * cell by its source, and caches a font by a path but parses a buffer again every time.
+ * The fonts, by path, and registered under their path as their name: pdfkit's table puts
+ * the font back after each cell by its source, and pdfkit caches a font by its registered
+ * name, so any other name or a buffer would have the file read and parsed again per cell.
  */
-function fontFiles(): { regular: string; bold: string } {
-  fonts ??= { regular: require.resolve(FONT_FILES.regular), bold: require.resolve(FONT_FILES.bold) };
-  return fonts;
-}
-
-const REGULAR = 'NotoSans';
-const BOLD = 'NotoSans-Bold';
+const REGULAR = require.resolve(FONT_FILES.regular);
+const BOLD = require.resolve(FONT_FILES.bold);
 const MARGIN = 50;
 const HEADER_SPACE = 22;
 const CELL_PADDING = 3;
@@ -109,7 +104,6 @@ type Struct = PDFKit.PDFStructureElement;
 export function renderReport(report: Report): Promise<Buffer> {
   const lang = report.lang ?? 'en';
   const words = WORDS[lang];
-  const { regular, bold } = fontFiles();
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN + HEADER_SPACE, bottom: MARGIN, left: MARGIN, right: MARGIN },
@@ -120,7 +114,7 @@ export function renderReport(report: Report): Promise<Buffer> {
     tagged: true,
     lang: words.tag,
     displayTitle: true,
-    font: regular,
+    font: REGULAR,
     info: {
       Title: report.title,
       Author: SERVICE_NAME,
@@ -128,8 +122,8 @@ export function renderReport(report: Report): Promise<Buffer> {
       CreationDate: new Date(report.generatedAt),
     },
   });
-  doc.registerFont(REGULAR, regular);
-  doc.registerFont(BOLD, bold);
+  doc.registerFont(REGULAR, REGULAR);
+  doc.registerFont(BOLD, BOLD);
   doc.font(REGULAR);
   doc.addPage();
 
