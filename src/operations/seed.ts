@@ -1,6 +1,8 @@
 /**
- * Demo data for `plr start` and `plr seed`: the sample catalogue, and generated learners
- * with unit credits against it. Deterministic, so seeding again changes nothing.
+ * Demo data for `plr start` and `plr seed`: the sample catalogue, the sample learner file
+ * (so the README's sample achievement files match registered learners), and generated
+ * learners with unit credits against the catalogue. Deterministic, so seeding again
+ * changes nothing.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,13 +13,23 @@ import { loadCatalogue } from '../catalogue/repository.js';
 import { generateAchievements, generateLearners } from '../learners/generator.js';
 import { upsertLearners } from '../learners/repository.js';
 import { recordUnitCredits } from '../achievements/repository.js';
+import { loadLearnerFile } from '../learners/register/load.js';
+import { upsertOrganisation } from '../identity/repository.js';
 
 export const SAMPLE_CATALOGUE = path.join(PROJECT_ROOT, 'catalogue', 'sample-catalogue.json');
+/** Names for the sample catalogue's awarding organisations (invented, like the catalogue), so prints name them. */
+export const DEMO_AOS = [
+  { ukprn: '10034567', name: 'Northgate Awards', nation: 'GB-ENG', kind: 'ao' as const },
+  { ukprn: '10087654', name: 'Cymwysterau Glannau Dyfrdwy', nation: 'GB-WLS', kind: 'ao' as const },
+];
+export const SAMPLE_LEARNERS = path.join(PROJECT_ROOT, 'samples', 'learners.sample.csv');
 
 export interface SeedReport {
   units: number;
   qualifications: number;
   learners: number;
+  /** Learners from samples/learners.sample.csv. */
+  sampleLearners: number;
   credits: number;
   /** A few learners worth looking at, with what they hold. */
   examples: { uln: string; credits: number }[];
@@ -28,11 +40,14 @@ export async function seedDemo(graph: Graph, opts: { learners?: number; seed?: n
   if (!parsed.ok) throw new Error(`the sample catalogue does not validate: ${parsed.errors[0].message}`);
   const catalogue = parsed.catalogue;
   await loadCatalogue(graph, catalogue);
+  for (const ao of DEMO_AOS) await upsertOrganisation(graph, ao);
 
   const seed = opts.seed ?? 2026;
   const learners = generateLearners({ seed, count: opts.learners ?? 200 });
   const achievements = generateAchievements({ seed, learners, catalogue });
   await upsertLearners(graph, learners);
+  const samples = await loadLearnerFile(graph, SAMPLE_LEARNERS);
+  if (!samples.ok) throw new Error(`the sample learner file does not validate: ${samples.errors[0]?.message}`);
   const credits = await recordUnitCredits(
     graph,
     achievements.map((a) => ({ ...a, grade: a.grade ?? undefined })),
@@ -48,6 +63,7 @@ export async function seedDemo(graph: Graph, opts: { learners?: number; seed?: n
     units: catalogue.units.length,
     qualifications: catalogue.qualifications.length,
     learners: learners.length,
+    sampleLearners: samples.rows,
     credits,
     examples,
   };

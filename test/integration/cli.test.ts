@@ -73,7 +73,7 @@ t.test('plr catalogue load refuses a bad file whole and loads a good one', async
 t.test('plr seed loads the demo data twice without change', async (t) => {
   const first = spawnSync(plr, ['seed'], { env, encoding: 'utf8' });
   t.equal(first.status, 0, first.stderr);
-  t.match(first.stdout, /demo data: 6 qualifications, 30 units, 200 learners, \d+ credits/);
+  t.match(first.stdout, /demo data: 6 qualifications, 30 units, 200 learners, \d+ credits, 15 sample learners/);
   const again = spawnSync(plr, ['seed'], { env, encoding: 'utf8' });
   t.equal(again.stdout, first.stdout, 'the same report: deterministic and idempotent');
 });
