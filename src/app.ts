@@ -184,7 +184,12 @@ export async function buildApp(
   await app.register(catalogueRoutes);
   await app.register(learnerRoutes);
   await app.register(pathwaysRoutes);
-  await app.register(analyticsRoutes, { timeoutMs: config.analyticsTimeoutMs, maxRows: config.analyticsMaxRows });
+  await app.register(analyticsRoutes, {
+    timeoutMs: config.analyticsTimeoutMs,
+    maxRows: config.analyticsMaxRows,
+    maxBytes: config.analyticsMaxBytes,
+    maxList: config.analyticsMaxList,
+  });
   await app.register(batchRoutes);
   await app.register(achievementRoutes);
 

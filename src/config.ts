@@ -32,6 +32,10 @@ export interface Config {
   signingKey: string | undefined;
   /** Generated on first use when missing; git-ignored. */
   signingKeyFile: string;
+  /** The personal-data key (32 bytes, base64); when absent, dataKeyFile is used. */
+  dataKey: string | undefined;
+  /** The personal-data key ring, generated on first use when missing; must be in every backup. */
+  dataKeyFile: string;
   /** Uploads, reports and other files the service keeps. */
   dataDir: string;
   /** Whether `plr start` loads the demo data. */
@@ -44,6 +48,10 @@ export interface Config {
   analyticsTimeoutMs: number;
   /** Most rows in an analyst query's answer. */
   analyticsMaxRows: number;
+  /** Most bytes (as JSON) in an analyst query's answer. */
+  analyticsMaxBytes: number;
+  /** Longest list (or map) anywhere in an analyst query's answer. */
+  analyticsMaxList: number;
   /** Whose X-Forwarded-For to believe for the client's address: false (none), true (any), a hop count, or addresses/CIDRs. */
   trustProxy: boolean | number | string[];
   /** Request limits on sign-in, token and public routes (src/platform/rate-limits.ts). */
@@ -217,12 +225,16 @@ export function loadConfig(env: Env = process.env): Config {
     accessTokenSeconds: int('ACCESS_TOKEN_SECONDS', 900, 30, 86400),
     signingKey,
     signingKeyFile: path.resolve(PROJECT_ROOT, text('SIGNING_KEY_FILE', '.local/keys/signing-key.json')),
+    dataKey: optional('DATA_KEY'),
+    dataKeyFile: path.resolve(PROJECT_ROOT, text('DATA_KEY_FILE', '.local/keys/data-key.json')),
     dataDir: path.resolve(PROJECT_ROOT, text('DATA_DIR', '.local/data')),
     seedDemo: bool('SEED_DEMO', true),
     smtpUrl: url('SMTP_URL', undefined, ['smtp', 'smtps']),
     mailFrom: text('MAIL_FROM', 'Personal Learning Record service <no-reply@plr.invalid>'),
     analyticsTimeoutMs: int('ANALYTICS_TIMEOUT_MS', 10_000, 100, 600_000),
     analyticsMaxRows: int('ANALYTICS_MAX_ROWS', 1_000, 1, 100_000),
+    analyticsMaxBytes: int('ANALYTICS_MAX_BYTES', 4 * 1024 * 1024, 1_024, 256 * 1024 * 1024),
+    analyticsMaxList: int('ANALYTICS_MAX_LIST', 10_000, 1, 10_000_000),
     trustProxy,
     rateLimits: {
       enabled: bool('RATE_LIMIT_ENABLED', true),

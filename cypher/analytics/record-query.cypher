@@ -1,13 +1,16 @@
-// The analysts' console: who ran which query, when, and what came of it (SPEC 6).
-// queryText has its string literals masked; the label and queryText are out of the
-// console's own reach (docs/analytics.md).
+// The analysts' console: who ran which query, when, and what came of it (SPEC 6). The
+// label and every key but `at` are outside the analytics schema, and the full text is
+// sealed with the data key (docs/analytics.md): no analyst reads another's query.
 CREATE (:AnalyticsQuery {
   at: datetime(),
-  subject: $subject,
-  organisation: $organisation,
-  queryText: $text,
-  outcome: $outcome,
-  reason: $reason,
-  rows: $rows,
-  ms: $ms
+  analyst: $subject,
+  analystOrganisation: $organisation,
+  strippedText: $text,
+  queryHash: $hash,
+  plannedLabels: $labels,
+  sealedText: $sealedText,
+  result: $outcome,
+  refusal: $reason,
+  rowCount: $rows,
+  elapsedMs: $ms
 })

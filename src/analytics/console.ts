@@ -19,6 +19,7 @@ import {
   isUnboundRelationship,
 } from 'neo4j-driver';
 import { PERSONAL_DETAIL_KEYS } from '../platform/logging.js';
+import { allowedNames } from './schema.js';
 
 /** The parts of a driver plan node the checks read. */
 export interface PlanNode {
@@ -28,26 +29,54 @@ export interface PlanNode {
   children: PlanNode[];
 }
 
-/** Labels whose nodes hold personal details (SPEC 6) or text an analyst may not read. */
-export const PERSONAL_LABELS = ['PersonalDetails', 'Representative', 'AnalyticsQuery'] as const;
+/**
+ * A second net under the text's allow-list (query-text.ts), on the plan Neo4j will run:
+ * labels outside the schema, and keys known to hold personal details, free text or
+ * secrets, refused wherever the plan names them.
+ */
+export const PERSONAL_LABELS = [
+  'PersonalDetails',
+  'Representative',
+  'AnalyticsQuery',
+  'User',
+  'ApiClient',
+  'RefreshToken',
+] as const;
 
-/** Relationship types that lead only to personal nodes. */
-export const PERSONAL_RELATIONSHIPS = ['HAS_DETAILS', 'FILED_BY_REPRESENTATIVE'] as const;
+/** Relationship types that lead only to nodes outside the schema. */
+export const PERSONAL_RELATIONSHIPS = [
+  'HAS_DETAILS',
+  'FILED_BY_REPRESENTATIVE',
+  'MEMBER_OF',
+  'HAS_REFRESH_TOKEN',
+] as const;
 
 /**
- * Property keys that hold personal details, or may: the SPEC's list, the representative's
- * name and relationship (keys shared with harmless nodes, refused everywhere because a
- * blind variable cannot be told apart), free text people write (reason, resolution, note)
- * and the console's own log text.
+ * Property keys that hold personal details, free text people write, secrets or their
+ * hashes, and the console's own log. `name` is not among them: organisation names are
+ * not personal (SPEC 6), and the one personal `name` (a representative's) is sealed.
  */
 export const PERSONAL_KEYS = [
   ...PERSONAL_DETAIL_KEYS,
-  'name',
   'relationship',
   'reason',
   'resolution',
   'note',
   'queryText',
+  'strippedText',
+  'sealedText',
+  'sealed',
+  'passwordHash',
+  'setupTokenHash',
+  'secretHash',
+  'hash',
+  'emailIndex',
+  'fileName',
+  'file',
+  'message',
+  'failure',
+  'mail',
+  'idempotencyKey',
 ] as const;
 
 /** Functions that hand over every property (or every key) of whatever they are given. */
@@ -123,6 +152,7 @@ export type RefusalKind =
   | 'database'
   | 'plan'
   | 'text'
+  | 'syntax'
   | 'value';
 
 export interface Refusal {
@@ -230,6 +260,22 @@ function procedureOf(details: string): string {
 
 const refuse = (kind: RefusalKind, name: string, reason: string): Refusal => ({ kind, name, reason });
 
+/** Labels and relationship types a plan text names (`n:Label`, `[r:TYPE]`, `INDEX n:Label(key)`). */
+function namesIn(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?<=[A-Za-z0-9_`([]):(`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*)/g)) {
+    out.push(m[1].startsWith('`') ? m[1].slice(1, -1).replace(/``/g, '`') : m[1]);
+  }
+  return out;
+}
+
+/** Every label and relationship type a plan names, for the query log. */
+export function plannedNames(plan: PlanNode): string[] {
+  const names = new Set<string>();
+  for (const op of walk(plan)) for (const text of textsOf(op)) for (const n of namesIn(text)) names.add(n);
+  return [...names].sort();
+}
+
 /**
  * Check a plan. Answers the first refusal found, or undefined when the query may run.
  * Every rule reads the plan only; see docs/analytics.md for the list and its reasons.
@@ -256,6 +302,7 @@ export function checkPlan(facts: PlanFacts, expectedDatabase: string): Refusal |
     );
   }
   if (!facts.plan) return refuse('plan', 'no plan', 'Neo4j gave no plan for this statement, so it cannot be checked');
+  const schemaNames = allowedNames();
 
   for (const op of walk(facts.plan)) {
     const { name, database } = operatorName(op);
@@ -285,6 +332,13 @@ export function checkPlan(facts: PlanFacts, expectedDatabase: string): Refusal |
       }
     }
     for (const text of textsOf(op)) {
+      const outside = namesIn(text).find((n) => !schemaNames.has(n));
+      if (outside)
+        return refuse(
+          'label',
+          outside,
+          `the plan reads ${outside}, which is not in the analytics schema (docs/analytics.md)`,
+        );
       const label = findWord(text, PERSONAL_LABELS);
       if (label) return refuse('label', label, `the query touches the label ${label}, which holds personal details`);
       const rel = findWord(text, PERSONAL_RELATIONSHIPS);

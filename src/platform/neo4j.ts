@@ -19,6 +19,7 @@ import neo4j, {
 import type { Config } from '../config.js';
 import { LOCAL_NEO4J_URI } from '../config.js';
 import { queries, type QueryRegistry } from './queries.js';
+import { Sealer } from './sealing.js';
 
 export type Params = Record<string, unknown>;
 export type Row = Record<string, unknown>;
@@ -88,7 +89,9 @@ export class Graph {
   constructor(
     readonly driver: Driver,
     readonly database: string,
-    readonly registry: QueryRegistry = queries(),
+    readonly registry: QueryRegistry,
+    /** Seals what analysts must not read, at the repository boundary (src/platform/sealing.ts). */
+    readonly sealer: Sealer,
   ) {}
 
   /** Run a named read query in its own read transaction. */
@@ -198,5 +201,10 @@ export function createGraph(config: Config, registry?: QueryRegistry): Graph {
       logging: { level: 'error', logger: () => undefined },
     },
   );
-  return new Graph(driver, config.neo4jDatabase, registry);
+  return new Graph(
+    driver,
+    config.neo4jDatabase,
+    registry ?? queries(),
+    Sealer.load({ dataKey: config.dataKey, dataKeyFile: config.dataKeyFile }),
+  );
 }

@@ -13,6 +13,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     PORT: '0',
     QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     SIGNING_KEY_FILE: '.local/keys/test-signing-key.json',
+    DATA_KEY_FILE: '.local/keys/test-data-key.json',
     DATA_DIR: '.local/test-data',
     ...overrides,
   });

@@ -4,6 +4,7 @@
  * -[:FILED_BY_REPRESENTATIVE]->(:Representative). The only code that runs the challenge Cypher.
  */
 import type { Graph, GraphTx } from '../../platform/neo4j.js';
+import type { Sealer } from '../../platform/sealing.js';
 import type {
   ChallengeChannel,
   ChallengeStatus,
@@ -77,23 +78,30 @@ interface RawChallenge {
 
 const iso = (ms: number | null): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
-function toRow(raw: RawChallenge): ChallengeRow {
+/** Free text and a representative's details are sealed in the graph (docs/analytics.md, the second wall). */
+function toRow(raw: RawChallenge, sealer: Sealer): ChallengeRow {
   const c = raw.challenge;
+  const rep = raw.representative;
   const r = raw.record;
   return {
     id: c.id,
     uln: c.uln,
     recordKey: c.recordKey,
     aoUkprn: c.aoUkprn,
-    reason: c.reason,
+    reason: sealer.open(c.reason),
     filedAt: iso(c.filedAtMs) as string,
     filedBy: c.filedBy,
     channel: c.channel,
-    representative: raw.representative ?? null,
+    representative: rep
+      ? {
+          ...(rep.name !== undefined ? { name: sealer.open(rep.name) } : {}),
+          relationship: sealer.open(rep.relationship),
+        }
+      : null,
     status: c.status,
     resolvedAt: iso(c.resolvedAtMs),
     resolvedBy: c.resolvedBy ?? null,
-    resolution: c.resolution ?? null,
+    resolution: sealer.openOptional(c.resolution),
     action: c.action ?? null,
     changes: c.changes ? (JSON.parse(c.changes) as FieldChange[]) : [],
     serviceHours: c.serviceHours ?? null,
@@ -142,7 +150,15 @@ export interface NewChallenge {
 
 /** Create the challenge and flag the record; false when the record was no longer active. */
 export async function createChallenge(graph: Graph, c: NewChallenge): Promise<boolean> {
-  const rows = await graph.write('learners/challenge-file', { ...c, filedAt: c.filedAt.toISOString() });
+  const { sealer } = graph;
+  const rows = await graph.write('learners/challenge-file', {
+    ...c,
+    reason: sealer.seal(c.reason),
+    representative: c.representative
+      ? { name: sealer.seal(c.representative.name), relationship: sealer.seal(c.representative.relationship) }
+      : null,
+    filedAt: c.filedAt.toISOString(),
+  });
   return rows.length === 1;
 }
 
@@ -151,7 +167,7 @@ export async function createChallenge(graph: Graph, c: NewChallenge): Promise<bo
 
 export async function challengesForLearner(graph: Graph, uln: string): Promise<ChallengeRow[]> {
   return (await graph.read<RawChallenge & Record<string, unknown>>('learners/challenge-list-for-learner', { uln })).map(
-    toRow,
+    (r) => toRow(r, graph.sealer),
   );
 }
 
@@ -169,12 +185,12 @@ export async function challengeQueue(
     offset,
   });
   if (!row) return { total: 0, items: [] };
-  return { total: row.total, items: row.items.map(toRow) };
+  return { total: row.total, items: row.items.map((r) => toRow(r, graph.sealer)) };
 }
 
 export async function challengeForAo(graph: Graph, aoUkprn: string, id: string): Promise<ChallengeRow | null> {
   const [row] = await graph.read<RawChallenge & Record<string, unknown>>('learners/challenge-for-ao', { aoUkprn, id });
-  return row ? toRow(row) : null;
+  return row ? toRow(row, graph.sealer) : null;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -255,13 +271,13 @@ export async function resolveChallengeTx(
       outcome: plan.outcome,
       resolvedAt: write.resolvedAt.toISOString(),
       resolvedBy: write.resolvedBy,
-      reason: plan.reason,
+      reason: graph.sealer.sealOptional(plan.reason),
       action: plan.action,
       changes: JSON.stringify(plan.changes),
       serviceHours: write.serviceHours,
     });
     const [after] = await tx.run<RawChallenge & Record<string, unknown>>('learners/challenge-for-ao', { aoUkprn, id });
-    return { locked, write, challenge: toRow(after) };
+    return { locked, write, challenge: toRow(after, graph.sealer) };
   });
 }
 
