@@ -3,6 +3,4 @@
 // the few entries whose linkedTo is set. Learners without personal details are left out.
 UNWIND $ulns AS uln
 MATCH (l:Learner {uln: uln})-[:HAS_DETAILS]->(p:PersonalDetails)
-RETURN l.uln AS uln, l.linkedTo AS linkedTo, p.givenName AS givenName, p.familyName AS familyName,
-       p.previousFamilyName AS previousFamilyName, toString(p.dateOfBirth) AS dateOfBirth,
-       p.gender AS gender, p.postcode AS postcode
+RETURN l.uln AS uln, l.linkedTo AS linkedTo, p.sealed AS sealedDetails

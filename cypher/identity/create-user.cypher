@@ -3,7 +3,8 @@
 MATCH (o:Organisation {ukprn: $ukprn})
 CREATE (u:User {
   id: $id,
-  email: $email,
+  emailIndex: $emailIndex,
+  emailSealed: $emailSealed,
   roles: $roles,
   organisation: $ukprn,
   disabled: false,

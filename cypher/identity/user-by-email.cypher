@@ -1,5 +1,5 @@
 // A user's sign-in facts by email (stored lower-cased).
-MATCH (u:User {email: $email})
+MATCH (u:User {emailIndex: $emailIndex})
 OPTIONAL MATCH (u)-[:MEMBER_OF]->(o:Organisation)
 RETURN u.id AS id, u.roles AS roles, u.organisation AS organisation, u.uln AS uln,
        u.passwordHash AS passwordHash, coalesce(u.disabled, false) AS disabled,

@@ -3,5 +3,5 @@
 MATCH (l:Learner {uln: $uln})
 OPTIONAL MATCH (l)-[:HAS_DETAILS]->(p:PersonalDetails)
 OPTIONAL MATCH (:Learner {uln: l.linkedTo})-[:HAS_DETAILS]->(mp:PersonalDetails)
-RETURN coalesce(p.email, mp.email) AS email
+RETURN p.sealed AS own, mp.sealed AS master
 LIMIT 1

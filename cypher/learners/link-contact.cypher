@@ -2,4 +2,4 @@
 // others, and the contact email the link goes to when the learner names no other address.
 OPTIONAL MATCH (l:Learner {uln: $uln})
 OPTIONAL MATCH (l)-[:HAS_DETAILS]->(d:PersonalDetails)
-RETURN l IS NOT NULL AS exists, coalesce(l.available, true) AS available, d.email AS email
+RETURN l IS NOT NULL AS exists, coalesce(l.available, true) AS available, d.sealed AS sealedDetails

@@ -5,7 +5,7 @@
 // that qualification. Names are read only when $withNames is true.
 OPTIONAL MATCH (m:Learner {uln: $uln})-[:HAS_DETAILS]->(d:PersonalDetails)
 WHERE $withNames
-RETURN d.givenName AS givenName, d.familyName AS familyName,
+RETURN d.sealed AS sealedDetails,
   COLLECT {
     MATCH (l:Learner)-[:ACHIEVED]->(a:Achievement)
     WHERE (l.uln = $uln OR l.linkedTo = $uln) AND ($aoUkprn IS NULL OR a.aoUkprn = $aoUkprn)

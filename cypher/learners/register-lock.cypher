@@ -11,6 +11,4 @@ OPTIONAL MATCH (l)-[:HAS_DETAILS]->(p:PersonalDetails)
 RETURN l.uln AS uln,
        l.linkedTo AS linkedTo,
        coalesce(l.available, true) AS available,
-       CASE WHEN p IS NULL THEN null
-            ELSE p {.givenName, .familyName, .previousFamilyName, .dateOfBirth, .gender, .postcode, .email}
-       END AS details
+       p.sealed AS sealedDetails

@@ -19,6 +19,5 @@ RETURN uln,
        [x IN chain | {
          uln: x.uln,
          linkedTo: x.linkedTo,
-         details: head([(x)-[:HAS_DETAILS]->(p:PersonalDetails) |
-                        p {.givenName, .familyName, .previousFamilyName, .dateOfBirth, .gender, .postcode}])
+         sealedDetails: head([(x)-[:HAS_DETAILS]->(p:PersonalDetails) | p.sealed])
        }] AS chain

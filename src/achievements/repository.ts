@@ -4,6 +4,7 @@
  * withdrawals keep earlier values on (:AchievementVersion) nodes along PREVIOUS_VERSION.
  * Every write is an UNWIND over a list of rows.
  */
+import { openDetails } from '../platform/personal-details.js';
 import type { Graph, GraphTx } from '../platform/neo4j.js';
 import type { Level, LearnerCredit, Unit } from '../catalogue/model.js';
 import type { DowntimeWindow } from './deadline.js';
@@ -85,19 +86,21 @@ export async function registerEntriesFor(graph: Graph, ulns: Iterable<string>): 
   const out = new Map<string, RegisterEntry>();
   const linked: string[] = [];
   for (let i = 0; i < all.length; i += REGISTER_CHUNK) {
-    const rows = await graph.read<RegisterEntry & Record<string, unknown>>('achievements/register-entries', {
-      ulns: all.slice(i, i + REGISTER_CHUNK),
-    });
+    const rows = await graph.read<{ uln: string; linkedTo: string | null; sealedDetails: string | null }>(
+      'achievements/register-entries',
+      { ulns: all.slice(i, i + REGISTER_CHUNK) },
+    );
     for (const r of rows) {
+      const d = openDetails(graph.sealer, r.sealedDetails);
       out.set(r.uln, {
         uln: r.uln,
         linkedTo: r.linkedTo ?? null,
-        givenName: r.givenName ?? '',
-        familyName: r.familyName ?? '',
-        previousFamilyName: r.previousFamilyName ?? null,
-        dateOfBirth: r.dateOfBirth ?? '',
-        gender: r.gender ?? '',
-        postcode: r.postcode ?? null,
+        givenName: d?.givenName ?? '',
+        familyName: d?.familyName ?? '',
+        previousFamilyName: d?.previousFamilyName ?? null,
+        dateOfBirth: d?.dateOfBirth ?? '',
+        gender: d?.gender ?? '',
+        postcode: d?.postcode ?? null,
       });
       if (typeof r.linkedTo === 'string' && r.linkedTo.trim() !== '') linked.push(r.uln);
     }

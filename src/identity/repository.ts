@@ -4,6 +4,7 @@
  * and the public (:SigningKey) records. The only code that runs the identity Cypher.
  * Secrets arrive here already hashed; times leave as ISO strings.
  */
+import type { Sealer } from '../platform/sealing.js';
 import { Neo4jError } from 'neo4j-driver';
 import type { Graph, GraphTx } from '../platform/neo4j.js';
 import type { Role } from '../platform/auth.js';
@@ -61,13 +62,13 @@ export interface RefreshFacts {
 
 const iso = (ms: unknown): string | null => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
 
-function toLoginFacts(row: Record<string, unknown>): UserLoginFacts {
+function toLoginFacts(row: Record<string, unknown>, sealer: Sealer): UserLoginFacts {
   return {
     id: row.id as string,
     roles: (row.roles as Role[] | null) ?? [],
     organisation: (row.organisation as string | null) ?? null,
     uln: (row.uln as string | null) ?? null,
-    passwordHash: (row.passwordHash as string | null) ?? null,
+    passwordHash: sealer.openOptional(row.passwordHash),
     disabled: row.disabled === true,
     failedLogins: (row.failedLogins as number) ?? 0,
     lockedUntil: iso(row.lockedUntilMs),
@@ -75,11 +76,11 @@ function toLoginFacts(row: Record<string, unknown>): UserLoginFacts {
   };
 }
 
-function toUserView(row: Record<string, unknown>): UserView {
+function toUserView(row: Record<string, unknown>, sealer: Sealer): UserView {
   const disabled = row.disabled === true;
   return {
     id: row.id as string,
-    email: row.email as string,
+    email: sealer.open(row.emailSealed as string),
     roles: (row.roles as Role[] | null) ?? [],
     organisation: (row.organisation as string | null) ?? null,
     disabled,
@@ -139,18 +140,25 @@ export async function createUser(
     setupTokenExpiresAt: string;
   },
 ): Promise<boolean> {
-  const rows = await graph.write('identity/create-user', user);
+  const { sealer } = graph;
+  const rows = await graph.write('identity/create-user', {
+    ...user,
+    email: undefined,
+    emailIndex: sealer.index(user.email),
+    emailSealed: sealer.seal(user.email),
+    setupTokenHash: sealer.keyedHash(user.setupTokenHash),
+  });
   return rows.length === 1;
 }
 
 export async function userByEmail(graph: Graph, email: string): Promise<UserLoginFacts | null> {
-  const [row] = await graph.read('identity/user-by-email', { email });
-  return row ? toLoginFacts(row) : null;
+  const [row] = await graph.read('identity/user-by-email', { emailIndex: graph.sealer.index(email) });
+  return row ? toLoginFacts(row, graph.sealer) : null;
 }
 
 export async function userById(graph: Graph, id: string): Promise<UserLoginFacts | null> {
   const [row] = await graph.read('identity/user-by-id', { id });
-  return row ? toLoginFacts(row) : null;
+  return row ? toLoginFacts(row, graph.sealer) : null;
 }
 
 /** Count a wrong password and return the new count; `lock` then decides and applies a lock-out. */
@@ -170,7 +178,11 @@ export async function recordLoginFailure(
 }
 
 export async function recordLoginSuccess(graph: Graph, id: string, now: Date, newHash: string | null): Promise<void> {
-  await graph.write('identity/login-succeeded', { id, now: now.toISOString(), newHash });
+  await graph.write('identity/login-succeeded', {
+    id,
+    now: now.toISOString(),
+    newHash: graph.sealer.sealOptional(newHash),
+  });
 }
 
 export async function setPassword(
@@ -181,7 +193,12 @@ export async function setPassword(
   now: Date,
 ): Promise<boolean> {
   return graph.writeTx(async (tx) => {
-    const rows = await tx.run('identity/set-password', { id, tokenHash, passwordHash, now: now.toISOString() });
+    const rows = await tx.run('identity/set-password', {
+      id,
+      tokenHash: tx.sealer.keyedHash(tokenHash),
+      passwordHash: tx.sealer.seal(passwordHash),
+      now: now.toISOString(),
+    });
     if (rows.length === 0) return false;
     await tx.run('identity/revoke-user-refresh-tokens', { userId: id, now: now.toISOString(), reason: 'password-set' });
     return true;
@@ -189,7 +206,9 @@ export async function setPassword(
 }
 
 export async function listUsers(graph: Graph, ukprn: string): Promise<UserView[]> {
-  return (await graph.read('identity/list-users', { ukprn })).map(toUserView);
+  return (await graph.read('identity/list-users', { ukprn }))
+    .map((r) => toUserView(r, graph.sealer))
+    .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
 }
 
 /** Change roles and/or disabled of a member of the organisation; null when not a member. Disabling revokes refresh tokens. */
@@ -216,7 +235,7 @@ export async function updateUser(
     });
     if (!row) return null;
     if (change.disabled === true) await revokeUserTokens(tx, change.id, now, 'user-disabled');
-    return toUserView(row);
+    return toUserView(row, tx.sealer);
   });
 }
 
@@ -230,7 +249,7 @@ export async function createRefreshToken(
   graph: Graph,
   token: { id: string; hash: string; userId: string; familyId: string; now: string; expiresAt: string },
 ): Promise<void> {
-  await graph.write('identity/create-refresh-token', token);
+  await graph.write('identity/create-refresh-token', { ...token, hash: graph.sealer.keyedHash(token.hash) });
 }
 
 export type RefreshOutcome<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -268,7 +287,12 @@ export async function presentRefreshToken<T>(
       : null;
     const decision = decide(facts);
     if (decision.action === 'rotate') {
-      await tx.run('identity/rotate-refresh-token', { oldId: id, ...decision.next, now: nowIso });
+      await tx.run('identity/rotate-refresh-token', {
+        oldId: id,
+        ...decision.next,
+        hash: tx.sealer.keyedHash(decision.next.hash),
+        now: nowIso,
+      });
       return { ok: true, value: decision.value };
     }
     if (decision.action === 'revoke-family' && facts) {
@@ -296,7 +320,10 @@ export async function createClient(
     now: string;
   },
 ): Promise<ClientView | null> {
-  const [row] = await graph.write('identity/create-client', client);
+  const [row] = await graph.write('identity/create-client', {
+    ...client,
+    secretHash: graph.sealer.keyedHash(client.secretHash),
+  });
   return row ? toClientView(row) : null;
 }
 

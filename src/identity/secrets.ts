@@ -1,7 +1,9 @@
 /**
  * Opaque secrets handed out once: refresh tokens, set-password tokens and API client
  * secrets. Each is `<id>.<secret>` (or a client id with a separate secret): the id finds
- * the stored record, the secret is compared with its stored SHA-256 in constant time.
+ * the stored record, the secret is compared with its stored check value in constant time:
+ * its SHA-256, keyed with a pepper from the data key (HMAC) by the repositories, so a copy
+ * of the graph alone does not even allow guessing (docs/analytics.md, the second wall).
  *
  * SHA-256 and not scrypt: these secrets are 256 random bits, not something a person chose,
  * so a fast hash is enough to make a stolen database useless and keeps each check cheap.
@@ -16,9 +18,18 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-export function secretMatches(secret: string, storedHash: string | null | undefined): boolean {
+/**
+ * Whether a presented secret is the one whose check value is stored. The graph holds the
+ * hash keyed with the data key's pepper (repositories key it on the way in), so the
+ * candidate is keyed the same way before the constant-time comparison.
+ */
+export function secretMatches(
+  secret: string,
+  storedHash: string | null | undefined,
+  pepper: { keyedHash(hash: string): string },
+): boolean {
   if (typeof storedHash !== 'string' || !/^[0-9a-f]{64}$/.test(storedHash)) return false;
-  return timingSafeEqual(Buffer.from(hashSecret(secret), 'hex'), Buffer.from(storedHash, 'hex'));
+  return timingSafeEqual(Buffer.from(pepper.keyedHash(hashSecret(secret)), 'hex'), Buffer.from(storedHash, 'hex'));
 }
 
 /** A new `<id>.<secret>` token with the hash to store. */

@@ -139,7 +139,10 @@ export async function refresh(deps: IdentityDeps, presented: string): Promise<To
   if (!parts) throw badRefresh();
   const next = newOpaqueToken();
   const outcome = await repo.presentRefreshToken(deps.graph, parts.id, now, (facts) => {
-    const verdict = judgeRefresh(facts && { ...facts, secretMatches: secretMatches(parts.secret, facts.hash) }, now);
+    const verdict = judgeRefresh(
+      facts && { ...facts, secretMatches: secretMatches(parts.secret, facts.hash, deps.graph.sealer) },
+      now,
+    );
     if (verdict.verdict === 'rotate') {
       return {
         action: 'rotate',
@@ -164,7 +167,7 @@ export async function logout(deps: IdentityDeps, presented: string): Promise<voi
   const parts = splitOpaqueToken(presented);
   if (!parts) return;
   await repo.presentRefreshToken(deps.graph, parts.id, nowOf(deps), (facts) =>
-    facts && secretMatches(parts.secret, facts.hash)
+    facts && secretMatches(parts.secret, facts.hash, deps.graph.sealer)
       ? { action: 'revoke-family', reason: 'logout' }
       : { action: 'refuse', reason: 'unknown' },
   );
@@ -195,7 +198,10 @@ export async function clientToken(
 ): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
   const client = await repo.clientForToken(deps.graph, clientId);
   const ok =
-    client !== null && secretMatches(clientSecret, client.secretHash) && !client.revoked && client.kind !== null;
+    client !== null &&
+    secretMatches(clientSecret, client.secretHash, deps.graph.sealer) &&
+    !client.revoked &&
+    client.kind !== null;
   if (!client || !ok)
     throw new AppError(401, 'INVALID_CLIENT', 'the client id or secret is not right, or the client was revoked');
   const roles = client.roles.filter((r) => clientRolesProblem(client.kind as OrganisationKind, [r]) === null);

@@ -3,6 +3,8 @@
  */
 import type { Graph, GraphTx, Row } from '../platform/neo4j.js';
 import type { StoredLearner } from './register/learner-fields.js';
+import { openDetails, sealDetails } from '../platform/personal-details.js';
+import type { Sealer } from '../platform/sealing.js';
 
 export interface LearnerRow {
   uln: string;
@@ -29,12 +31,10 @@ export async function upsertLearners(graph: Graph, rows: LearnerRow[]): Promise<
   let total = 0;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK).map((r) => ({
-      previousFamilyName: null,
-      postcode: null,
-      email: null,
-      available: true,
-      linkedTo: null,
-      ...r,
+      uln: r.uln,
+      available: r.available ?? true,
+      linkedTo: r.linkedTo ?? null,
+      sealed: sealDetails(graph.sealer, r),
     }));
     const [res] = await graph.write('learners/upsert-learners', { rows: chunk });
     total += res.learners as number;
@@ -80,26 +80,39 @@ export interface RegisterWriteRow {
   linkedTo: string | null;
 }
 
-function registerRowsByUln(rows: StoredLearner[]): Map<string, StoredLearner> {
-  return new Map(rows.map((r) => [r.uln, r]));
+type RawStored = Omit<StoredLearner, 'details'> & { sealedDetails: string | null } & Row;
+
+function registerRowsByUln(sealer: Sealer, rows: RawStored[]): Map<string, StoredLearner> {
+  return new Map(rows.map((r) => [r.uln, stored(sealer, r)]));
+}
+
+function stored(sealer: Sealer, { sealedDetails, ...r }: RawStored): StoredLearner {
+  return { ...r, details: openDetails(sealer, sealedDetails) };
 }
 
 /** The register's entries for these ULNs, in their own read transaction; ULNs with no Learner are absent. */
 export async function registerEntries(graph: Graph, ulns: string[]): Promise<Map<string, StoredLearner>> {
   if (ulns.length === 0) return new Map();
-  return registerRowsByUln(await graph.read<StoredLearner & Row>('learners/register-existing', { ulns }));
+  return registerRowsByUln(graph.sealer, await graph.read<RawStored>('learners/register-existing', { ulns }));
 }
 
 /** The same, inside a write transaction (so that what is read is what the writes that follow compare with). */
 export async function registerEntriesTx(tx: GraphTx, ulns: string[]): Promise<Map<string, StoredLearner>> {
   if (ulns.length === 0) return new Map();
-  return registerRowsByUln(await tx.run<StoredLearner & Row>('learners/register-existing', { ulns }));
+  return registerRowsByUln(tx.sealer, await tx.run<RawStored>('learners/register-existing', { ulns }));
 }
 
 /** Write register entries in the transaction (new ones created, existing ones' details replaced); how many. */
 export async function writeRegisterEntries(tx: GraphTx, rows: RegisterWriteRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const [res] = await tx.run('learners/upsert-learners', { rows: rows.map((r) => ({ ...r })) });
+  const [res] = await tx.run('learners/upsert-learners', {
+    rows: rows.map((r) => ({
+      uln: r.uln,
+      available: r.available,
+      linkedTo: r.linkedTo,
+      sealed: sealDetails(tx.sealer, r),
+    })),
+  });
   return res.learners as number;
 }
 
@@ -108,8 +121,8 @@ export async function writeRegisterEntries(tx: GraphTx, rows: RegisterWriteRow[]
  * a bare Learner for a new ULN, available as given) and read what the register holds.
  */
 export async function lockRegisterEntry(tx: GraphTx, uln: string, available: boolean): Promise<StoredLearner> {
-  const [row] = await tx.run<StoredLearner & Row>('learners/register-lock', { uln, available });
-  return row;
+  const [row] = await tx.run<RawStored>('learners/register-lock', { uln, available });
+  return stored(tx.sealer, row);
 }
 
 /** One ULN's merge chain as verify-lookup reads it: the ULN's own entry first, then each master in turn. */
@@ -132,6 +145,15 @@ export interface VerifyChainEntry {
  */
 export async function verifyChains(graph: Graph, ulns: string[]): Promise<Map<string, VerifyChainEntry[]>> {
   if (ulns.length === 0) return new Map();
-  const rows = await graph.read<{ uln: string; chain: VerifyChainEntry[] }>('learners/verify-lookup', { ulns });
-  return new Map(rows.map((r) => [r.uln, r.chain]));
+  const rows = await graph.read<{
+    uln: string;
+    chain: (Omit<VerifyChainEntry, 'details'> & { sealedDetails: string | null })[];
+  }>('learners/verify-lookup', { ulns });
+  // Matching is done here, in the service, on the opened details (nothing is compared in the graph).
+  return new Map(
+    rows.map((r) => [
+      r.uln,
+      r.chain.map(({ sealedDetails, ...e }) => ({ ...e, details: openDetails(graph.sealer, sealedDetails) })),
+    ]),
+  );
 }

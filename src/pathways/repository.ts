@@ -3,6 +3,7 @@
  * occupations, funding rules) and the reads the route search makes. The only code that
  * runs the statements in cypher/pathways/. docs/routes-to-achievement.md describes them.
  */
+import { openDetails } from '../platform/personal-details.js';
 import { levelRank, type LearnerCredit, type Level, type Unit } from '../catalogue/model.js';
 import type { Graph } from '../platform/neo4j.js';
 import { rulesFromRow, type QualificationRules, type RulesRow } from '../catalogue/repository.js';
@@ -87,6 +88,15 @@ interface CreditRow {
   underChallenge: boolean | null;
 }
 
+/** Whole years from a date of birth to a date (both YYYY-MM-DD), as funding bands count them. */
+function ageBandOn(dateOfBirth: string | null, date: string): AgeBand | null {
+  if (!dateOfBirth) return null;
+  const [y1, m1, d1] = dateOfBirth.split('-').map(Number);
+  const [y2, m2, d2] = date.split('-').map(Number);
+  const age = y2 - y1 - (m2 < m1 || (m2 === m1 && d2 < d1) ? 1 : 0);
+  return age < 16 ? 'under-16' : age <= 18 ? '16-18' : age <= 23 ? '19-23' : '24+';
+}
+
 /** A learner's unit credits (merged ULNs included; one AO's only when `onlyAo`) and funding age band on the date. */
 export async function learnerProfile(
   graph: Graph,
@@ -94,10 +104,9 @@ export async function learnerProfile(
   onlyAo: string | null,
   date: string,
 ): Promise<LearnerProfile> {
-  const [row] = await graph.read<{ ageBand: AgeBand | null; credits: CreditRow[] }>('pathways/learner-profile', {
+  const [row] = await graph.read<{ sealedDetails: string | null; credits: CreditRow[] }>('pathways/learner-profile', {
     uln,
     aoUkprn: onlyAo,
-    date,
   });
   const credits = (row?.credits ?? [])
     .map((r): LearnerCredit => ({
@@ -109,7 +118,7 @@ export async function learnerProfile(
       status: r.status === 'withdrawn' ? 'withdrawn' : r.underChallenge ? 'challenged' : 'active',
     }))
     .sort((a, b) => (a.awardDate === b.awardDate ? (a.id < b.id ? -1 : 1) : a.awardDate < b.awardDate ? -1 : 1));
-  return { ageBand: row?.ageBand ?? null, credits };
+  return { ageBand: ageBandOn(openDetails(graph.sealer, row?.sealedDetails)?.dateOfBirth ?? null, date), credits };
 }
 
 export interface CandidateQuery {

@@ -77,6 +77,8 @@ export class GraphTx {
   constructor(
     private readonly tx: ManagedTransaction,
     private readonly registry: QueryRegistry,
+    /** The graph's sealer, for repositories that seal or open values inside a transaction. */
+    readonly sealer: Sealer,
   ) {}
 
   async run<T extends Row = Row>(name: string, params: Params = {}): Promise<T[]> {
@@ -99,7 +101,7 @@ export class Graph {
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
     try {
       return await session.executeRead(
-        (tx) => new GraphTx(tx, this.registry).run<T>(name, params),
+        (tx) => new GraphTx(tx, this.registry, this.sealer).run<T>(name, params),
         timeoutMs ? { timeout: timeoutMs } : undefined,
       );
     } finally {
@@ -111,7 +113,7 @@ export class Graph {
   async write<T extends Row = Row>(name: string, params: Params = {}): Promise<T[]> {
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
     try {
-      return await session.executeWrite((tx) => new GraphTx(tx, this.registry).run<T>(name, params));
+      return await session.executeWrite((tx) => new GraphTx(tx, this.registry, this.sealer).run<T>(name, params));
     } finally {
       await session.close();
     }
@@ -121,7 +123,7 @@ export class Graph {
   async writeTx<T>(work: (tx: GraphTx) => Promise<T>): Promise<T> {
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
     try {
-      return await session.executeWrite((tx) => work(new GraphTx(tx, this.registry)));
+      return await session.executeWrite((tx) => work(new GraphTx(tx, this.registry, this.sealer)));
     } finally {
       await session.close();
     }

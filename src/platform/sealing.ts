@@ -113,6 +113,11 @@ export class Sealer {
     return typeof sealed === 'string' ? this.open(sealed) : null;
   }
 
+  /** A secret's check value as stored: HMAC-SHA256 (hex) of its hash, keyed with the index key (a pepper the graph does not hold). */
+  keyedHash(hash: string): string {
+    return createHmac('sha256', this.indexKey).update(hash, 'utf8').digest('hex');
+  }
+
   /** A keyed hash (HMAC-SHA256, base64url) for looking a value up without storing it: a blind index, or a secret's check value. */
   index(value: string): string {
     return createHmac('sha256', this.indexKey).update(value, 'utf8').digest('base64url');

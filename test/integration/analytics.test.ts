@@ -4,6 +4,8 @@ import { setupApp, tokenFor } from '../helpers/app.js';
 import { credit, learner, loadSample, recordUnitCredits, upsertLearners } from '../helpers/fixtures.js';
 import type { Role } from '../../src/platform/auth.js';
 import { createChallenge } from '../../src/learners/challenges/repository.js';
+import { createClient, createRefreshToken, createUser } from '../../src/identity/repository.js';
+import { hashSecret } from '../../src/identity/secrets.js';
 import { allowedKeys, ANALYTICS_LABELS, BLIND_READABLE } from '../../src/analytics/schema.js';
 
 const ULN_A = '9276308686';
@@ -533,6 +535,64 @@ t.test('answers are limited in bytes and list lengths, and a huge one leaves the
   t.ok(Math.max(...live) < 1_500, `/health/live answered throughout (slowest ${Math.round(Math.max(...live))} ms)`);
   const after = await ask('RETURN 1 AS one');
   t.same(after.body.rows, [[1]], 'the console answers afterwards');
+});
+
+t.test('the second wall: nothing personal and no bare secret hash is stored in the open', async (t) => {
+  const setupHash = hashSecret('the-invitation-secret');
+  await createUser(app.deps.graph, {
+    id: 'usr_sealed',
+    email: 'sealed.user@secret.example',
+    roles: ['ao-user'],
+    ukprn: '10000001',
+    createdBy: 'test',
+    now: new Date().toISOString(),
+    setupTokenHash: setupHash,
+    setupTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+  });
+  const clientHash = hashSecret('the-client-secret');
+  await createClient(app.deps.graph, {
+    id: 'cli_sealed',
+    name: 'sealed client',
+    roles: ['ao-user'],
+    ukprn: '10000001',
+    secretHash: clientHash,
+    now: new Date().toISOString(),
+    createdBy: 'test',
+  });
+  const refreshHash = hashSecret('the-refresh-secret');
+  await createRefreshToken(app.deps.graph, {
+    id: 'rt-sealed',
+    hash: refreshHash,
+    userId: 'usr_sealed',
+    familyId: 'f-sealed',
+    now: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+  });
+  // Everything the graph holds, read with the raw driver as a copy of the database would be,
+  // leaving out the nodes this test wrote by hand in other features' shapes.
+  const res = await app.deps.graph.driver.executeQuery(
+    `MATCH (n) WHERE NOT n.id IN ['usr_1', 'cli_1', 'rt-1', 'b-1'] AND NOT n:BatchRejection
+     RETURN properties(n) AS p UNION ALL MATCH ()-[r]->() RETURN properties(r) AS p`,
+    {},
+    { database: app.deps.graph.database },
+  );
+  const dump = JSON.stringify(res.records.map((r) => r.get('p')));
+  const open = [
+    ...SECRETS.filter(
+      (x) =>
+        !/secret-hash|refresh-hash|setup-hash|scrypt|zephyrine-results|row 7|staff.person|QQ1|0770|hunt-for/.test(x),
+    ),
+    'sealed.user@secret.example',
+    setupHash,
+    clientHash,
+    refreshHash,
+  ];
+  t.same(
+    open.filter((x) => dump.includes(x)),
+    [],
+    'personal details, free text, emails and bare hashes appear nowhere in the open',
+  );
+  t.ok(dump.includes('"s1.'), 'sealed values are there');
 });
 
 t.test('the schema lists every allowed key wherever the graph holds it', async (t) => {

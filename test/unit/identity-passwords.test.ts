@@ -9,6 +9,8 @@ import {
   type ScryptParams,
 } from '../../src/identity/passwords.js';
 import { hashSecret, newOpaqueToken, secretMatches, splitOpaqueToken } from '../../src/identity/secrets.js';
+import { Sealer } from '../../src/platform/sealing.js';
+import { randomBytes } from 'node:crypto';
 
 // Cheap parameters keep the unit tests quick; one test uses the real ones.
 const FAST: ScryptParams = { N: 1024, r: 8, p: 1, keyLength: 32, saltLength: 16 };
@@ -82,10 +84,15 @@ t.test('opaque tokens: id and secret, only the hash is kept, compared in constan
   t.equal(parts!.id, made.id);
   t.equal(hashSecret(parts!.secret), made.hash);
   t.notMatch(made.hash, parts!.secret, 'the hash is not the secret');
-  t.equal(secretMatches(parts!.secret, made.hash), true);
-  t.equal(secretMatches(parts!.secret.slice(1) + 'A', made.hash), false);
-  t.equal(secretMatches(parts!.secret, null), false);
-  t.equal(secretMatches(parts!.secret, 'not-a-hash'), false);
+  // The graph holds the hash keyed with the data key's pepper; the candidate is keyed the same way.
+  const pepper = Sealer.load({ dataKey: randomBytes(32).toString('base64'), dataKeyFile: '/unused' });
+  const stored = pepper.keyedHash(made.hash);
+  t.not(stored, made.hash, 'the stored value is not the bare hash');
+  t.equal(secretMatches(parts!.secret, stored, pepper), true);
+  t.equal(secretMatches(parts!.secret, made.hash, pepper), false, 'the bare hash does not pass');
+  t.equal(secretMatches(parts!.secret.slice(1) + 'A', stored, pepper), false);
+  t.equal(secretMatches(parts!.secret, null, pepper), false);
+  t.equal(secretMatches(parts!.secret, 'not-a-hash', pepper), false);
   for (const bad of ['', 'nodot', `${made.id}.short`, `${made.id}.${parts!.secret}.extra`, `a b.${parts!.secret}`]) {
     t.equal(splitOpaqueToken(bad), null, JSON.stringify(bad));
   }

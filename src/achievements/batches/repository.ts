@@ -224,7 +224,10 @@ export async function noteMail(graph: Graph, id: string, mail: string): Promise<
 /** The submitting user's email; null for an API client or a subject with no user. */
 export async function submitterEmail(graph: Graph, subject: string): Promise<string | null> {
   const [row] = await graph.read('achievements/batch-submitter-email', { subject });
-  return row && typeof row.email === 'string' && row.disabled !== true ? row.email : null;
+  // The address is sealed in the graph (src/platform/sealing.ts).
+  return row && typeof row.emailSealed === 'string' && row.disabled !== true
+    ? graph.sealer.open(row.emailSealed)
+    : null;
 }
 
 export async function rejectionsPage(graph: Graph, id: string, after: number, limit: number): Promise<Rejection[]> {

@@ -3,6 +3,7 @@
  * -[:ADDRESSED_TO]->(:Organisation), and for a representative's letter
  * -[:FILED_BY_REPRESENTATIVE]->(:Representative). The only code that runs the challenge Cypher.
  */
+import { openDetails } from '../../platform/personal-details.js';
 import type { Graph, GraphTx } from '../../platform/neo4j.js';
 import type { Sealer } from '../../platform/sealing.js';
 import type {
@@ -286,8 +287,11 @@ export async function resolveChallengeTx(
 
 /** The learner's contact email, or null. Personal: never log what this returns. */
 export async function learnerContactEmail(graph: Graph, uln: string): Promise<string | null> {
-  const [row] = await graph.read<{ email: string | null }>('learners/challenge-learner-contact', { uln });
-  return row?.email ?? null;
+  const [row] = await graph.read<{ own: string | null; master: string | null }>('learners/challenge-learner-contact', {
+    uln,
+  });
+  if (!row) return null;
+  return openDetails(graph.sealer, row.own)?.email ?? openDetails(graph.sealer, row.master)?.email ?? null;
 }
 
 export async function markNotified(graph: Graph, id: string, at: Date): Promise<void> {

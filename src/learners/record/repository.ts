@@ -4,6 +4,7 @@
  * events themselves are written by recordAccess (src/learners/repository.ts); an event
  * written before refusals were logged has no outcome and reads as "allowed".
  */
+import { openDetails } from '../../platform/personal-details.js';
 import type { Graph } from '../../platform/neo4j.js';
 import type { AchievementRow } from './record.js';
 
@@ -13,8 +14,7 @@ export async function readRecord(
   opts: { onlyAo: string | null; withNames: boolean },
 ): Promise<{ givenName: string | null; familyName: string | null; rows: AchievementRow[] }> {
   const [row] = await graph.read<{
-    givenName: string | null;
-    familyName: string | null;
+    sealedDetails: string | null;
     achievements: AchievementRow[];
   }>('learners/record-view', {
     uln,
@@ -22,7 +22,8 @@ export async function readRecord(
     withNames: opts.withNames,
   });
   // OPTIONAL MATCH: always exactly one row.
-  return { givenName: row.givenName, familyName: row.familyName, rows: row.achievements };
+  const details = openDetails(graph.sealer, row.sealedDetails);
+  return { givenName: details?.givenName ?? null, familyName: details?.familyName ?? null, rows: row.achievements };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -67,11 +68,15 @@ export async function linkContact(
   graph: Graph,
   uln: string,
 ): Promise<{ exists: boolean; available: boolean; email: string | null }> {
-  const [row] = await graph.read<{ exists: boolean; available: boolean; email: string | null }>(
+  const [row] = await graph.read<{ exists: boolean; available: boolean; sealedDetails: string | null }>(
     'learners/link-contact',
     { uln },
   );
-  return { exists: row.exists, available: row.available, email: row.email };
+  return {
+    exists: row.exists,
+    available: row.available,
+    email: openDetails(graph.sealer, row.sealedDetails)?.email ?? null,
+  };
 }
 
 export interface NewLink {
