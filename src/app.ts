@@ -69,7 +69,7 @@ export async function buildApp(
   options: AppOptions = {},
 ): Promise<App> {
   const app = Fastify({
-    logger: loggerOptions(config.logLevel),
+    logger: loggerOptions(config.logLevel, config.logFile),
     bodyLimit: 1024 * 1024,
     // Record-link tokens (signed JWTs, about 400 characters) travel as a path parameter.
     routerOptions: { maxParamLength: 1024 },

@@ -16,6 +16,8 @@ export interface Config {
   /** Where people reach the service; used in printed URLs, links and token issuer. */
   publicUrl: string;
   logLevel: LogLevel;
+  /** Where the API and workers log: a file (appended to), or standard output when unset. */
+  logFile: string | undefined;
   /** Absent: `plr start` runs the project's own Neo4j and uses bolt://127.0.0.1:7687. */
   neo4jUri: string | undefined;
   neo4jUser: string;
@@ -213,6 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     publicUrl,
     logLevel,
+    logFile: optional('LOG_FILE'),
     neo4jUri: url('NEO4J_URI', undefined, ['bolt', 'neo4j', 'bolt+s', 'neo4j+s', 'bolt+ssc', 'neo4j+ssc']),
     neo4jUser: text('NEO4J_USER', 'neo4j'),
     neo4jPassword: text('NEO4J_PASSWORD', 'neo4j'),

@@ -17,6 +17,7 @@ import { achievementResolvers, achievementSdl } from './achievements/graphql.js'
 import { ROLES } from './platform/auth.js';
 import { listWorkers } from './operations/repository.js';
 import { pingRedis } from './platform/redis.js';
+import { COST_BUDGET, queryCost } from './platform/graphql-cost.js';
 
 const schema = /* GraphQL */ `
   enum Role { ${ROLES.map((r) => r.replace(/-/g, '_').toUpperCase()).join(' ')} }
@@ -132,6 +133,8 @@ export const graphqlPlugin = fp(
         let cached: Promise<Principal | undefined> | undefined;
         return { principal: () => (cached ??= authenticate(request, app.deps.tokens)) };
       },
+      // One query per request: a batch (a JSON array) is refused, so the cost limit below holds per request.
+      allowBatchedQueries: false,
       errorFormatter: (execution, ctx) => {
         const formatted = mercurius.defaultErrorFormatter(execution, ctx);
         // GraphQL answers 200 with errors in the body unless the request itself was bad.
@@ -140,6 +143,19 @@ export const graphqlPlugin = fp(
           response: formatted.response,
         };
       },
+    });
+
+    // The cost limit (src/platform/graphql-cost.ts): priced before any resolver runs.
+    app.graphql.addHook('preExecution', async (_schema, document, context) => {
+      const budget = (await context.principal().catch(() => undefined)) ? COST_BUDGET.signedIn : COST_BUDGET.anonymous;
+      const cost = queryCost(document, budget);
+      if (cost > budget) {
+        throw new mercurius.ErrorWithProps(
+          `this request costs more than the ${budget} allowed${budget === COST_BUDGET.anonymous ? ' without a token' : ''}: every field counts 1, each alias again, and searches more (docs/access-control.md)`,
+          { code: 'QUERY_TOO_COSTLY', details: { budget } },
+          400,
+        );
+      }
     });
   },
   { name: 'plr-graphql', dependencies: ['plr-guard'] },

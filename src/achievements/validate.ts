@@ -214,9 +214,14 @@ function field(record: SubmittedRecord, name: RecordField): string {
   return typeof v === 'string' ? v.trim() : '';
 }
 
-/** Quote an identifier-like value for a message, shortened; never used for personal details. */
+/**
+ * How a message refers to a value it refuses: by its length, never its content. A value in
+ * the wrong column may be a learner's name, date of birth or postcode, and a rejection
+ * report goes to the AO's staff and into logs (issue 15 part 6): messages name the field
+ * and the rule only.
+ */
 function quoted(value: string): string {
-  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  return `(the value given, ${value.length} character${value.length === 1 ? '' : 's'})`;
 }
 
 /** "5011855" + check character, or the slashed form: the slashed form. */
@@ -408,11 +413,10 @@ function checkAwardDate(record: SubmittedRecord, ctx: RowContext, entry: Registe
       text === '' ? 'award_date is missing' : `award_date ${quoted(text)} is not a real date written YYYY-MM-DD`,
       'award_date',
     );
-  if (date > ctx.today) reject('E018', `award_date ${date} is in the future (today is ${ctx.today})`, 'award_date');
+  if (date > ctx.today) reject('E018', `award_date is in the future (today is ${ctx.today})`, 'award_date');
   const born = parseDateOfBirth(entry.dateOfBirth);
   // The message leaves the date of birth out: it is personal.
-  if (born !== null && date < born)
-    reject('E019', `award_date ${date} is before the learner's date of birth`, 'award_date');
+  if (born !== null && date < born) reject('E019', "award_date is before the learner's date of birth", 'award_date');
   return date;
 }
 

@@ -4,7 +4,7 @@
  * are logged without their query string, where a verification form could put a name, and
  * without record-link tokens.
  */
-import type { LoggerOptions } from 'pino';
+import { destination, type DestinationStream, type LoggerOptions } from 'pino';
 import type { LogLevel } from '../config.js';
 
 /** The property names that hold a person's details wherever they appear (SPEC section 6). */
@@ -30,9 +30,11 @@ function redactPaths(): string[] {
   return paths;
 }
 
-export function loggerOptions(level: LogLevel): LoggerOptions {
+export function loggerOptions(level: LogLevel, file?: string): LoggerOptions & { stream?: DestinationStream } {
   return {
     level,
+    // A file when asked (the test run keeps every log line for the log scan, test/zz-log-scan.test.ts).
+    ...(file ? { stream: destination({ dest: file, append: true, mkdir: true, sync: true }) } : {}),
     redact: { paths: redactPaths(), censor: '[personal]' },
     serializers: {
       req(req: { method?: string; url?: string; id?: string; routeOptions?: { url?: string } }) {

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig, LOCAL_NEO4J_URI, type Config } from '../../src/config.js';
+import path from 'node:path';
+import { loadConfig, LOCAL_NEO4J_URI, PROJECT_ROOT, type Config } from '../../src/config.js';
+
+/** Where the test run's logs go. */
+export const TEST_LOG_DIR = path.join(PROJECT_ROOT, '.local', 'test-logs');
 
 /**
  * Settings for a test: the real local Neo4j and Redis (or NEO4J_URI / REDIS_URL when set),
@@ -9,7 +13,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     ...process.env,
     NEO4J_URI: process.env.NEO4J_URI ?? LOCAL_NEO4J_URI,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Every app a test builds logs at info to a file of the run, scanned for personal values
+    // once all other tests have run (test/zz-log-scan.test.ts).
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
+    LOG_FILE: path.join(TEST_LOG_DIR, `${process.pid}.log`),
     PORT: '0',
     QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     SIGNING_KEY_FILE: '.local/keys/test-signing-key.json',

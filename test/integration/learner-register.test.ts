@@ -288,20 +288,21 @@ t.test('POST /learners: register one learner', async (t) => {
     },
   });
 
+  const operator = await as(app, 'operator');
   const same = await app.inject({
     method: 'POST',
     url: '/learners',
     payload: { ...body, gender: 'female', postcode: 'YO1 7HH', givenName: ' Perdita ' },
-    headers: await as(app, 'provider-admin'),
+    headers: operator,
   });
-  t.equal(same.statusCode, 200, 'the same details, spelt differently: identical');
+  t.equal(same.statusCode, 200, 'the same details, spelt differently: identical (the operator is told)');
   t.equal(same.json().created, false);
 
   const conflict = await app.inject({
     method: 'POST',
     url: '/learners',
     payload: { ...body, familyName: 'Ashford', email: undefined },
-    headers,
+    headers: operator,
   });
   t.equal(conflict.statusCode, 409);
   t.equal(conflict.json().code, 'CONFLICT');
@@ -401,6 +402,56 @@ t.test('POST /learners: register one learner', async (t) => {
   }
   t.equal((await app.inject({ method: 'POST', url: '/learners', payload: body })).statusCode, 401);
 });
+
+t.test(
+  'registration is not an oracle: every role that may register, bar the operator, learns only "already registered"',
+  async (t) => {
+    const { app } = await setupApp(t);
+    const [uln] = validUlns(620011000, 1);
+    const body = {
+      uln,
+      givenName: 'Isolde',
+      familyName: 'Penhallow',
+      dateOfBirth: '2006-04-05',
+      gender: 'F',
+      postcode: 'TR1 2AB',
+      email: 'isolde.p@example.org',
+      available: false,
+    };
+    t.equal(
+      (await app.inject({ method: 'POST', url: '/learners', payload: body, headers: await as(app, 'operator') }))
+        .statusCode,
+      201,
+    );
+    const guesses = [
+      body,
+      { ...body, email: 'wrong@example.org' },
+      { ...body, postcode: 'ZZ1 1ZZ', familyName: 'Penhallowe' },
+      { ...body, dateOfBirth: '2006-04-06', email: undefined, postcode: undefined },
+    ];
+    for (const role of ['ao-user', 'ao-admin', 'provider-user', 'provider-admin'] as const) {
+      const answers = [];
+      for (const guess of guesses) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/learners',
+          payload: guess,
+          headers: await as(app, role),
+        });
+        answers.push({ status: res.statusCode, body: res.json() });
+        t.notMatch(res.body, /Isolde|Penhallow|isolde|TR1|2006-04/, `${role}: nothing echoed`);
+      }
+      t.same(
+        answers,
+        guesses.map(() => ({
+          status: 409,
+          body: { code: 'ALREADY_REGISTERED', message: 'a learner with this ULN is already registered' },
+        })),
+        `${role}: one answer whether every guess is right or not`,
+      );
+    }
+  },
+);
 
 t.test('two registrations of one ULN at once: one creates, the other sees it', async (t) => {
   const { app } = await setupApp(t);

@@ -57,9 +57,9 @@ export function registerResolvers(app: FastifyInstance): IResolvers {
   return {
     Mutation: {
       registerLearner: async (_root, args: { input: RawLearner }, ctx) => {
-        await requireRole(ctx, REGISTER_ROLES);
+        const who = await requireRole(ctx, REGISTER_ROLES);
         try {
-          return await registerLearner(app.deps.graph, { ...args.input }, londonToday());
+          return await registerLearner(app.deps.graph, { ...args.input }, londonToday(), who);
         } catch (err) {
           throw asGraphqlError(err);
         }

@@ -28,13 +28,13 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['learners'],
         summary: 'Register one learner on the learner register',
         description:
-          'The same rules as a row of the learner file (docs/learner-files.md). 201 when the learner was registered; 200 when the register already holds exactly these details; 409 CONFLICT when the ULN is registered with different details (the fields that differ are named; changing them is an amendment, which this service does not offer yet). `available` applies to a new learner only.',
+          'The same rules as a row of the learner file (docs/learner-files.md). 201 when the learner was registered. For a ULN already registered: 409 ALREADY_REGISTERED, nothing more, whatever was sent; only the operator is told 200 (the register holds exactly these details) or 409 CONFLICT (naming the fields that differ, never their values). `available` applies to a new learner only.',
         body: RegisterLearnerBody,
         response: { 200: RegistrationSchema, 201: RegistrationSchema, 400: ErrorBody, 409: ErrorBody },
       },
     },
     async (request, reply) => {
-      const outcome = await registerLearner(app.deps.graph, request.body, londonToday());
+      const outcome = await registerLearner(app.deps.graph, request.body, londonToday(), request.principal!);
       // Counts only: the learner's details stay out of the log.
       request.log.info({ created: outcome.created }, 'learner registration');
       return reply.status(outcome.created ? 201 : 200).send(outcome);

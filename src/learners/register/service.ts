@@ -74,14 +74,18 @@ async function checkMaster(
 }
 
 /**
- * Register one learner. Throws AppError 400 (VALIDATION, naming each field) for bad input
- * and 409 (CONFLICT, naming the fields that differ, never their values) when the ULN is
- * registered with different details.
+ * Register one learner. Throws AppError 400 (VALIDATION, naming each field) for bad input.
+ * For a ULN already on the register, only the operator (who may see every learner) is
+ * told whether the details agree (200) or which fields differ (409 CONFLICT, never their
+ * values). Every other caller gets one answer whatever it sent, 409 ALREADY_REGISTERED
+ * with no fields and nothing echoed, so registration cannot confirm a guess (issue 15
+ * part 5).
  */
 export async function registerLearner(
   graph: Graph,
   input: RawLearner,
   today: string,
+  who: { roles: readonly string[] },
   label: (f: LearnerField) => string = (f) => f,
 ): Promise<RegistrationOutcome> {
   const checked = checkLearner(input, today, label);
@@ -101,6 +105,9 @@ export async function registerLearner(
     return { kind: 'same' as const, available: stored.available };
   });
 
+  if (outcome.kind !== 'created' && !who.roles.includes('operator')) {
+    throw new AppError(409, 'ALREADY_REGISTERED', 'a learner with this ULN is already registered');
+  }
   if (outcome.kind === 'conflict') {
     throw new AppError(
       409,
