@@ -9,9 +9,13 @@
  * (81 % to 90 % of statements, once nearly nothing, on the same commit). Children record
  * no coverage.
  */
+/** The data key file every test process shares. */
+export const TEST_DATA_KEY_FILE = '.local/keys/test-data-key.json';
+
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|NODE_V8_COVERAGE|_TAPJS_PROCESSINFO_)/.test(k)),
   );
-  return { ...inherited, _TAPJS_PROCESSINFO_COVERAGE_: '0', ...extra };
+  // The same data key as the test's own apps (test/helpers/config.ts): what a child seals, the test opens.
+  return { ...inherited, _TAPJS_PROCESSINFO_COVERAGE_: '0', DATA_KEY_FILE: TEST_DATA_KEY_FILE, ...extra };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { TEST_DATA_KEY_FILE } from './child-env.js';
 import { loadConfig, LOCAL_NEO4J_URI, PROJECT_ROOT, type Config } from '../../src/config.js';
 
 /** Where the test run's logs go. */
@@ -20,7 +21,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     PORT: '0',
     QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     SIGNING_KEY_FILE: '.local/keys/test-signing-key.json',
-    DATA_KEY_FILE: '.local/keys/test-data-key.json',
+    DATA_KEY_FILE: TEST_DATA_KEY_FILE,
     DATA_DIR: '.local/test-data',
     ...overrides,
   });
