@@ -139,7 +139,7 @@ export interface QueryLogEntry {
 
 /**
  * One (:AnalyticsQuery) node per query, run or refused. The full text is kept sealed with
- * the data key, which the console never holds: the operator reads it with `plr analytics-log`.
+ * the data key, which the console never holds: only the service, with the key, can open it (no command shows it yet).
  */
 export async function recordQuery(graph: Graph, entry: QueryLogEntry, fullText: string): Promise<void> {
   await graph.write('analytics/record-query', { ...entry, sealedText: graph.sealer.seal(fullText) });
