@@ -144,7 +144,7 @@ t.test('a chunk whose commit went through but whose answer was lost is not taken
   await upsertLearners(graph, learners);
   const sent = await upload(base, toCsv(unitRows(catalogue, learners, 120)), { token: await tokenFor(app, 'ao-user') });
   const id = sent.body.id as string;
-  const losing = new AnswerLostOnce(graph.driver, graph.database, graph.registry);
+  const losing = new AnswerLostOnce(graph.driver, graph.database, graph.registry, graph.sealer);
   const result = await runBatch(id, {
     graph: losing,
     config: { ...config, batchChunkRows: 50 },
