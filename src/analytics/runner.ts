@@ -33,6 +33,12 @@ export const WORKER_HEAP_MB = 192;
 /** How long past the query's own time limit the thread may take before it is ended. */
 const GRACE_MS = 5_000;
 
+/**
+ * The backstop never fires sooner than this: a thread may first have to start, or finish
+ * decoding (and collecting) an answer it has already refused, on a busy machine.
+ */
+const BACKSTOP_MIN_MS = 30_000;
+
 function workerScript(): { script: string | URL; eval: boolean } {
   const file = new URL(`./console-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
   if (!file.pathname.endsWith('.ts')) return { script: file, eval: false };
@@ -46,6 +52,8 @@ function workerScript(): { script: string | URL; eval: boolean } {
 interface Pending {
   resolve: (a: WorkerAnswer) => void;
   timer: NodeJS.Timeout;
+  /** To send the query again, once, when the thread died under it (another query may have been the cause). */
+  retry?: () => void;
 }
 
 export class ConsoleRunner {
@@ -77,8 +85,14 @@ export class ConsoleRunner {
       this.worker = undefined;
       const outOfMemory =
         err instanceof Error && /ERR_WORKER_OUT_OF_MEMORY/.test((err as { code?: string }).code ?? '');
-      for (const [id, p] of this.pending) {
+      const pending = [...this.pending];
+      this.pending.clear();
+      for (const [id, p] of pending) {
         clearTimeout(p.timer);
+        if (p.retry) {
+          p.retry();
+          continue;
+        }
         p.resolve(
           outOfMemory
             ? {
@@ -91,7 +105,6 @@ export class ConsoleRunner {
             : { id, ok: false, kind: 'failed', message: 'the console stopped while the query ran', labels: [] },
         );
       }
-      this.pending.clear();
     };
     worker.on('error', fail);
     worker.on('exit', fail);
@@ -99,7 +112,7 @@ export class ConsoleRunner {
   }
 
   /** Plan, check and run one query in the thread; always answers, never throws. */
-  run(text: string, limits: AnswerLimits): Promise<WorkerAnswer> {
+  run(text: string, limits: AnswerLimits, retried = false): Promise<WorkerAnswer> {
     this.worker ??= this.start();
     const worker = this.worker;
     const id = this.nextId++;
@@ -111,9 +124,13 @@ export class ConsoleRunner {
           resolve({ id, ok: false, kind: 'timeout', message: 'stopped', labels: [] });
           void worker.terminate();
         },
-        limits.timeoutMs * 2 + GRACE_MS,
+        Math.max(limits.timeoutMs * 2 + GRACE_MS, BACKSTOP_MIN_MS),
       );
-      this.pending.set(id, { resolve, timer });
+      this.pending.set(id, {
+        resolve,
+        timer,
+        retry: retried ? undefined : () => void this.run(text, limits, true).then(resolve),
+      });
       worker.postMessage({ id, text, ...limits } satisfies WorkerQuery);
     });
   }

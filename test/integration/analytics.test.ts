@@ -534,7 +534,7 @@ t.test('answers are limited in bytes and list lengths, and a huge one leaves the
   t.ok(worst < 1_500, `the event loop was never blocked for long (worst gap ${Math.round(worst)} ms)`);
   t.ok(Math.max(...live) < 1_500, `/health/live answered throughout (slowest ${Math.round(Math.max(...live))} ms)`);
   const after = await ask('RETURN 1 AS one');
-  t.same(after.body.rows, [[1]], 'the console answers afterwards');
+  t.same(after.body.rows, [[1]], `the console answers afterwards (${JSON.stringify(after.body).slice(0, 200)})`);
 });
 
 t.test('the second wall: nothing personal and no bare secret hash is stored in the open', async (t) => {
