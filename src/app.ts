@@ -22,9 +22,11 @@ import { guard } from './platform/guard.js';
 import { securityHeaders } from './platform/security-headers.js';
 import { rateLimits } from './platform/rate-limits.js';
 import { routeRecorder } from './platform/access-matrix.js';
+import { requestIdFor, requestIds } from './platform/request-id.js';
+import { requestTiming, type ExtraGauge } from './operations/metrics.js';
 import { JobQueue } from '../importers/queue.js';
 import { healthRoutes } from './operations/health.js';
-import { operationsRoutes } from './operations/routes.js';
+import { metricsRoute, operationsRoutes } from './operations/routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { graphqlPlugin } from './graphql.js';
 import { catalogueRoutes } from './catalogue/routes.js';
@@ -61,6 +63,8 @@ const VERSION = '0.1.0';
 export interface AppOptions {
   /** Tests only: a clock and cheaper settings for identity. */
   identity?: IdentityRouteOptions;
+  /** Figures other features add to /metrics. */
+  extraGauges?: ExtraGauge[];
 }
 
 export async function buildApp(
@@ -69,7 +73,8 @@ export async function buildApp(
   options: AppOptions = {},
 ): Promise<App> {
   const app = Fastify({
-    logger: loggerOptions(config.logLevel, config.logFile),
+    logger: loggerOptions(config.logLevel, config.logFile, config.logFormat),
+    genReqId: requestIdFor,
     bodyLimit: 1024 * 1024,
     // Record-link tokens (signed JWTs, about 400 characters) travel as a path parameter.
     routerOptions: { maxParamLength: 1024 },
@@ -136,6 +141,9 @@ export async function buildApp(
 
   // First, so that refusals from the guard and the rate limits carry the headers too.
   await app.register(securityHeaders);
+  await app.register(requestIds);
+  // Before any route: every request is timed against its charter service.
+  await app.register(requestTiming, { flushSeconds: config.timingFlushSeconds, extraGauges: options.extraGauges });
   // Every route from here on is listed for the access-control matrix test.
   await app.register(routeRecorder);
   await app.register(guard, { tokens });
@@ -181,6 +189,7 @@ export async function buildApp(
   await app.register(identityRoutes);
   await app.register(identityAdminRoutes, options.identity ?? {});
   await app.register(operationsRoutes, { prefix: '/operations' });
+  await app.register(metricsRoute);
   await app.register(catalogueRoutes);
   await app.register(learnerRoutes);
   await app.register(pathwaysRoutes);

@@ -175,12 +175,13 @@ function runScript(script: string, arg?: string): void {
   if (result.status !== 0) throw new Error(`scripts/${script} ${arg ?? ''} failed (exit ${result.status})`);
 }
 
-/** With no NEO4J_URI, start the project's own Neo4j; make sure Redis answers. */
+/**
+ * With no NEO4J_URI, start the project's own Neo4j; make sure Redis answers. The same
+ * script runs before `npm test`, so the tests find the servers `npm start` would.
+ */
 function ensureLocalServices(config: Config): Config {
-  runScript('redis.sh');
-  if (config.neo4jUri) return config;
-  runScript('neo4j.sh', 'start');
-  return { ...config, neo4jUri: LOCAL_NEO4J_URI };
+  runScript('services.sh');
+  return config.neo4jUri ? config : { ...config, neo4jUri: LOCAL_NEO4J_URI };
 }
 
 /** Runs one command; resolves to its exit code, or -1 for a command that keeps running. */
@@ -229,7 +230,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     }
     throw err;
   }
-  const log = pino(loggerOptions(config.logLevel));
+  const log = pino(loggerOptions(config.logLevel, undefined, config.logFormat));
   const out = (t: string) => io.stdout.write(`${t}\n`);
   const err = (t: string) => io.stderr.write(`${t}\n`);
 

@@ -18,6 +18,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Where the API and workers log: a file (appended to), or standard output when unset. */
   logFile: string | undefined;
+  /** pretty: readable lines (pino-pretty), for a person at a terminal; json: one JSON object a line, for machines. */
+  logFormat: 'pretty' | 'json';
   /** Absent: `plr start` runs the project's own Neo4j and uses bolt://127.0.0.1:7687. */
   neo4jUri: string | undefined;
   neo4jUser: string;
@@ -78,6 +80,11 @@ export interface Config {
   batchMaxFieldChars: number;
   /** Longest row (CSV record, XML <record>) of a batch file, characters. */
   batchMaxRowChars: number;
+  /** How often each process adds its response-time figures to the graph, seconds. */
+  timingFlushSeconds: number;
+  /** A listener of its own for GET /metrics without a token (0: none). */
+  metricsPort: number;
+  metricsHost: string;
 }
 
 /** At most `max` requests in `windowSeconds`. */
@@ -167,6 +174,17 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)} must be one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  const logFormatRaw = optional('LOG_FORMAT') ?? 'auto';
+  if (!['auto', 'pretty', 'json'].includes(logFormatRaw)) {
+    problems.push(`LOG_FORMAT=${JSON.stringify(logFormatRaw)} must be auto, pretty or json`);
+  }
+  // auto: readable at a terminal, JSON when the output goes to a file, a pipe or a collector, and always in production.
+  const logFormat: 'pretty' | 'json' =
+    logFormatRaw === 'pretty' ||
+    (logFormatRaw === 'auto' && process.stdout.isTTY === true && env.NODE_ENV !== 'production')
+      ? 'pretty'
+      : 'json';
+
   const queuePrefix = text('QUEUE_PREFIX', 'plr');
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(queuePrefix)) {
     problems.push(`QUEUE_PREFIX=${JSON.stringify(queuePrefix)} may hold only letters, digits, _ . - (at most 64)`);
@@ -216,6 +234,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     logLevel,
     logFile: optional('LOG_FILE'),
+    logFormat,
     neo4jUri: url('NEO4J_URI', undefined, ['bolt', 'neo4j', 'bolt+s', 'neo4j+s', 'bolt+ssc', 'neo4j+ssc']),
     neo4jUser: text('NEO4J_USER', 'neo4j'),
     neo4jPassword: text('NEO4J_PASSWORD', 'neo4j'),
@@ -256,6 +275,9 @@ export function loadConfig(env: Env = process.env): Config {
     batchRunsWithoutProgress: int('BATCH_RUNS_WITHOUT_PROGRESS', 8, 2, 1_000),
     batchMaxFieldChars: int('BATCH_MAX_FIELD_CHARS', 1_000, 16, 1_048_576),
     batchMaxRowChars: int('BATCH_MAX_ROW_CHARS', 16_384, 256, 16_777_216),
+    timingFlushSeconds: int('TIMING_FLUSH_SECONDS', 60, 1, 3_600),
+    metricsPort: int('METRICS_PORT', 0, 0, 65535),
+    metricsHost: text('METRICS_HOST', '127.0.0.1'),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

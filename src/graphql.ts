@@ -5,7 +5,8 @@
 import fp from 'fastify-plugin';
 import mercurius, { type IResolvers } from 'mercurius';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { printSchema } from 'graphql';
+import { Kind, OperationTypeNode, printSchema, type DocumentNode } from 'graphql';
+import { GRAPHQL_FIELD_OCF, undeclaredGraphqlFields, type OcfDeclaration } from './platform/ocf.js';
 import { authenticate } from './platform/guard.js';
 import type { Principal } from './platform/auth.js';
 import { requireRole } from './graphql-support.js';
@@ -157,6 +158,30 @@ export const graphqlPlugin = fp(
         );
       }
     });
+
+    // Every Query and Mutation field says which charter service it belongs to (request timing).
+    const roots = [app.graphql.schema.getQueryType(), app.graphql.schema.getMutationType()];
+    const missing = undeclaredGraphqlFields(
+      roots.flatMap((t) => (t ? Object.keys(t.getFields()).map((f) => `${t.name}.${f}`) : [])),
+    );
+    if (missing.length > 0)
+      throw new Error(`GraphQL fields without a charter service (GRAPHQL_FIELD_OCF): ${missing.join(', ')}`);
+    app.graphql.addHook('preExecution', async (_schema, document, context) => {
+      context.reply.request.ocfServices = servicesOf(document);
+    });
   },
   { name: 'plr-graphql', dependencies: ['plr-guard'] },
 );
+
+/** The charter services of the top-level fields of a GraphQL document's operations. */
+function servicesOf(document: DocumentNode): OcfDeclaration[] {
+  const out = new Set<OcfDeclaration>();
+  for (const def of document.definitions) {
+    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+    const type = def.operation === OperationTypeNode.MUTATION ? 'Mutation' : 'Query';
+    for (const sel of def.selectionSet.selections) {
+      if (sel.kind === Kind.FIELD) out.add(GRAPHQL_FIELD_OCF[`${type}.${sel.name.value}`] ?? 'none');
+    }
+  }
+  return out.size > 0 ? [...out] : ['none'];
+}

@@ -44,7 +44,7 @@ export async function runServer(
   config: Config,
   opts: { api: boolean; worker: boolean; onMigrated?: (app: App | undefined) => Promise<void> },
 ): Promise<Running> {
-  const log = pino(loggerOptions(config.logLevel));
+  const log = pino(loggerOptions(config.logLevel, undefined, config.logFormat));
   const graph = createGraph(config);
   await graph.waitUntilReady();
   const report = await migrate(graph);

@@ -8,6 +8,9 @@ export const ErrorBody = Type.Object(
     code: Type.String({ description: 'Stable machine-readable code, e.g. VALIDATION or FORBIDDEN' }),
     message: Type.String({ description: 'What was wrong, for a person' }),
     details: Type.Optional(Type.Unknown({ description: 'Where it was wrong: fields, rows, checks' })),
+    requestId: Type.Optional(
+      Type.String({ description: 'The X-Request-Id of the request, to quote to the service desk' }),
+    ),
   },
   { $id: 'Error', title: 'Error', additionalProperties: false },
 );

@@ -30,11 +30,28 @@ function redactPaths(): string[] {
   return paths;
 }
 
-export function loggerOptions(level: LogLevel, file?: string): LoggerOptions & { stream?: DestinationStream } {
+/**
+ * pino settings. With a file, JSON lines are appended to it. Otherwise `pretty` sends lines
+ * through pino-pretty (in a worker thread, as a pino transport) for a person at a
+ * terminal, and `json` keeps one JSON object a line.
+ */
+export function loggerOptions(
+  level: LogLevel,
+  file?: string,
+  format: 'pretty' | 'json' = 'json',
+): LoggerOptions & { stream?: DestinationStream } {
   return {
     level,
     // A file when asked (the test run keeps every log line for the log scan, test/zz-log-scan.test.ts).
     ...(file ? { stream: destination({ dest: file, append: true, mkdir: true, sync: true }) } : {}),
+    ...(!file && format === 'pretty' && level !== 'silent'
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+          },
+        }
+      : {}),
     redact: { paths: redactPaths(), censor: '[personal]' },
     serializers: {
       req(req: { method?: string; url?: string; id?: string; routeOptions?: { url?: string } }) {
