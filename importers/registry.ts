@@ -9,6 +9,8 @@ import { recordHeartbeat } from './jobs/heartbeat.js';
 import { runAchievementBatch } from './jobs/achievement-batch.js';
 import { runBatchWatchdog } from './jobs/batch-watchdog.js';
 import type { JobQueue } from './queue.js';
+import { runMaintenanceNotice, runProbe } from './jobs/operations.js';
+import type { Redis } from 'ioredis';
 
 /** The one queue for background work; job names separate the kinds of work. */
 export const QUEUE_NAME = 'plr';
@@ -20,6 +22,10 @@ export interface JobPayloads {
   'achievements.batch': { batchId: string };
   /** Repeatable: find batches whose job is gone or failed and take them up again or fail them. */
   'achievements.batch-watchdog': Record<string, never>;
+  /** Repeatable: the availability probe (src/operations/probe.ts). */
+  'operations.probe': Record<string, never>;
+  /** Email every AO user about a planned maintenance window. */
+  'operations.maintenance-notice': { windowId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -34,6 +40,10 @@ export interface JobContext {
   mailer: Mailer;
   /** The queue, for jobs that queue others (the batch watchdog). */
   jobs: JobQueue;
+  /** Redis, for jobs that keep a little state between runs (the probe). */
+  redis: Redis;
+  /** Resolves when no maintenance window is in force (at once outside one): workers pause between chunks. */
+  untilOpen(): Promise<void>;
   /** This is the queue's last try at the job: a handler may record the failure as final. */
   finalAttempt: boolean;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
@@ -46,12 +56,16 @@ export const JOB_NAMES: readonly JobName[] = [
   'operations.heartbeat',
   'achievements.batch',
   'achievements.batch-watchdog',
+  'operations.probe',
+  'operations.maintenance-notice',
 ];
 
 export const handlers: JobHandlers = {
   'operations.heartbeat': recordHeartbeat,
   'achievements.batch': runAchievementBatch,
   'achievements.batch-watchdog': runBatchWatchdog,
+  'operations.probe': runProbe,
+  'operations.maintenance-notice': runMaintenanceNotice,
 };
 
 /** Every declared name has a handler function and no handler is undeclared. */

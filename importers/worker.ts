@@ -2,7 +2,8 @@
  * The worker: takes jobs from the queue and runs their registered handler.
  */
 import os from 'node:os';
-import { Worker, UnrecoverableError, type Job } from 'bullmq';
+import { Queue, Worker, UnrecoverableError, type Job } from 'bullmq';
+import { MaintenanceGate } from '../src/operations/maintenance-gate.js';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
 import type { Graph } from '../src/platform/neo4j.js';
@@ -25,10 +26,14 @@ export interface WorkerOptions {
   logger: Logger;
   handlers?: JobHandlers;
   name?: string;
+  /** The process's maintenance gate, shared with the API in the same process. */
+  gate?: MaintenanceGate;
 }
 
 /** The one schedule of the batch watchdog, whichever worker upserts it. */
 export const WATCHDOG_SCHEDULER = 'achievements.batch-watchdog';
+/** Jobs that run during maintenance too: the probe only writes what the window does not cover. */
+const RUN_DURING_MAINTENANCE: readonly JobName[] = ['operations.probe'];
 
 export function startWorker(opts: WorkerOptions): Worker {
   const table = opts.handlers ?? defaultHandlers;
@@ -37,6 +42,12 @@ export function startWorker(opts: WorkerOptions): Worker {
   const connection = createRedis(opts.config, 'queue');
   const mailer = createMailer(opts.config, opts.logger);
   const jobs = new JobQueue(connection, opts.config.queuePrefix);
+  const gate = opts.gate ?? new MaintenanceGate(opts.graph, opts.config.maintenanceRefreshMs);
+  if (!opts.gate) void gate.start();
+  const untilOpen = () =>
+    gate.untilOpen((w) =>
+      opts.logger.info({ window: w.id, until: w.end }, 'maintenance: worker paused until the window ends'),
+    );
 
   const worker = new Worker(
     QUEUE_NAME,
@@ -46,6 +57,7 @@ export function startWorker(opts: WorkerOptions): Worker {
       }
       // The name was checked above, so the data is that job's payload.
       const handler = table[job.name as JobName] as (data: unknown, ctx: JobContext) => Promise<unknown>;
+      if (!RUN_DURING_MAINTENANCE.includes(job.name as JobName)) await untilOpen();
       return handler(job.data as unknown, {
         graph: opts.graph,
         config: opts.config,
@@ -53,6 +65,8 @@ export function startWorker(opts: WorkerOptions): Worker {
         progress: (value) => job.updateProgress(value),
         mailer,
         jobs,
+        redis: connection,
+        untilOpen,
         finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
         log: opts.logger,
       });
@@ -84,7 +98,20 @@ export function startWorker(opts: WorkerOptions): Worker {
     opts.logger.warn({ jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: err.message }, 'job failed');
   });
   worker.on('error', (err) => opts.logger.error({ err: err.message }, 'worker error'));
+  // The availability probe repeats on its own; every worker upserts the same schedule.
+  if (opts.config.probeIntervalSeconds > 0) {
+    const scheduler = new Queue(QUEUE_NAME, { connection, prefix: opts.config.queuePrefix });
+    void scheduler
+      .upsertJobScheduler(
+        'operations.probe',
+        { every: opts.config.probeIntervalSeconds * 1000 },
+        { name: 'operations.probe', data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
+      )
+      .catch((err: Error) => opts.logger.warn({ err: err.message }, 'availability probe not scheduled'))
+      .finally(() => void scheduler.close());
+  }
   worker.on('closed', () => {
+    if (!opts.gate) gate.stop();
     mailer.close();
     void jobs.close().catch(() => undefined);
     void connection.quit().catch(() => undefined);

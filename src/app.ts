@@ -24,9 +24,11 @@ import { rateLimits } from './platform/rate-limits.js';
 import { routeRecorder } from './platform/access-matrix.js';
 import { requestIdFor, requestIds } from './platform/request-id.js';
 import { requestTiming, type ExtraGauge } from './operations/metrics.js';
+import { MaintenanceGate } from './operations/maintenance-gate.js';
+import { maintenanceRefusals } from './operations/maintenance-plugin.js';
 import { JobQueue } from '../importers/queue.js';
 import { healthRoutes } from './operations/health.js';
-import { metricsRoute, operationsRoutes } from './operations/routes.js';
+import { metricsRoute, operationsRoutes, serviceStatusRoute } from './operations/routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { graphqlPlugin } from './graphql.js';
 import { catalogueRoutes } from './catalogue/routes.js';
@@ -65,6 +67,8 @@ export interface AppOptions {
   identity?: IdentityRouteOptions;
   /** Figures other features add to /metrics. */
   extraGauges?: ExtraGauge[];
+  /** The process's maintenance gate, when a worker in the same process shares it. */
+  gate?: MaintenanceGate;
 }
 
 export async function buildApp(
@@ -150,6 +154,10 @@ export async function buildApp(
   // Before any route plugin: a hook applies only to routes registered after it.
   await app.register(activeSubjectCheck);
   await app.register(rateLimits, { config });
+  await app.register(maintenanceRefusals, {
+    gate: options.gate ?? new MaintenanceGate(graph, config.maintenanceRefreshMs),
+    owned: !options.gate,
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -190,6 +198,7 @@ export async function buildApp(
   await app.register(identityAdminRoutes, options.identity ?? {});
   await app.register(operationsRoutes, { prefix: '/operations' });
   await app.register(metricsRoute);
+  await app.register(serviceStatusRoute);
   await app.register(catalogueRoutes);
   await app.register(learnerRoutes);
   await app.register(pathwaysRoutes);

@@ -85,6 +85,16 @@ export interface Config {
   /** A listener of its own for GET /metrics without a token (0: none). */
   metricsPort: number;
   metricsHost: string;
+  /** How long before a planned window starts it is announced, hours (unless the operator says). */
+  maintenanceNoticeHours: number;
+  /** How often each process reads the maintenance windows, ms. */
+  maintenanceRefreshMs: number;
+  /** What the availability probe asks: readiness of the API (which checks Neo4j and Redis). */
+  probeUrl: string;
+  /** Seconds between probes (0: no probe is scheduled). */
+  probeIntervalSeconds: number;
+  /** Consecutive failed probes that open an unplanned outage. */
+  probeFailures: number;
 }
 
 /** At most `max` requests in `windowSeconds`. */
@@ -278,6 +288,11 @@ export function loadConfig(env: Env = process.env): Config {
     timingFlushSeconds: int('TIMING_FLUSH_SECONDS', 60, 1, 3_600),
     metricsPort: int('METRICS_PORT', 0, 0, 65535),
     metricsHost: text('METRICS_HOST', '127.0.0.1'),
+    maintenanceNoticeHours: int('MAINTENANCE_NOTICE_HOURS', 72, 0, 24 * 60),
+    maintenanceRefreshMs: int('MAINTENANCE_REFRESH_MS', 2_000, 50, 60_000),
+    probeUrl: url('PROBE_URL', `${publicUrl}/health/ready`, ['http', 'https']) as string,
+    probeIntervalSeconds: int('PROBE_INTERVAL_SECONDS', 60, 0, 3_600),
+    probeFailures: int('PROBE_FAILURES', 3, 1, 100),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

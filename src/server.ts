@@ -10,6 +10,8 @@ import { createGraph } from './platform/neo4j.js';
 import { loggerOptions } from './platform/logging.js';
 import { migrate } from './operations/migrate.js';
 import { startWorker } from '../importers/worker.js';
+import { MaintenanceGate } from './operations/maintenance-gate.js';
+import { startMetricsListener } from './operations/metrics.js';
 
 export interface Running {
   app?: App;
@@ -50,17 +52,25 @@ export async function runServer(
   const report = await migrate(graph);
   log.info({ migrations: report.applied.length }, 'schema migrations applied');
 
+  // One gate per process: the API refuses changes and the worker pauses on the same windows.
+  const gate = new MaintenanceGate(graph, config.maintenanceRefreshMs);
+  await gate.start();
   let app: App | undefined;
   let url: string | undefined;
+  let metrics: { close(): Promise<void> } | undefined;
   if (opts.api) {
-    app = await buildApp(config, { graph });
+    app = await buildApp(config, { graph }, { gate });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     url = config.port === 0 ? `http://${config.host}:${port}` : config.publicUrl;
+    if (config.metricsPort > 0) {
+      metrics = await startMetricsListener(app.serviceMetrics.registry, config.metricsHost, config.metricsPort);
+      log.info({ host: config.metricsHost, port: config.metricsPort }, 'metrics listening');
+    }
   }
   if (opts.onMigrated) await opts.onMigrated(app);
-  const worker = opts.worker ? startWorker({ config, graph, logger: log }) : undefined;
+  const worker = opts.worker ? startWorker({ config, graph, logger: log, gate }) : undefined;
   if (worker) {
     await worker.waitUntilReady();
     log.info({ concurrency: config.workerConcurrency }, 'worker started');
@@ -72,7 +82,8 @@ export async function runServer(
     url,
     async stop() {
       // Stop taking new work first, then let what is in progress finish.
-      await Promise.all([app?.close(), worker?.close()]);
+      await Promise.all([app?.close(), worker?.close(), metrics?.close()]);
+      gate.stop();
       await graph.close();
     },
   };

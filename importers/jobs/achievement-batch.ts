@@ -10,6 +10,7 @@ export async function runAchievementBatch(data: JobPayloads['achievements.batch'
     mailer: ctx.mailer,
     finalAttempt: ctx.finalAttempt,
     progress: (value) => ctx.progress(value),
+    betweenChunks: () => ctx.untilOpen(),
     log: ctx.log,
   });
   if (result.outcome === 'missing') throw new UnrecoverableError(`batch ${data.batchId} is not in the graph`);

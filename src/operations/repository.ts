@@ -2,6 +2,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import type { Graph } from '../platform/neo4j.js';
 import { decodeHistogram, encodeHistogram, newHistogram, sliceKey, type TimingSlice } from './timing.js';
 import type { BatchRow, OutageRow } from './service-levels.js';
+import type { KnownWindow, PlannedWindow } from './maintenance.js';
 
 export interface WorkerRow {
   name: string;
@@ -96,4 +97,157 @@ export interface BatchMetricRow {
 
 export async function batchMetrics(graph: Graph): Promise<BatchMetricRow[]> {
   return graph.read<BatchMetricRow & Record<string, unknown>>('operations/metrics-batches', {}, 5_000);
+}
+
+// --- maintenance windows and outages -------------------------------------------------------
+
+export interface WindowRow extends KnownWindow {
+  reason: string | null;
+  inCoreHours: boolean;
+  cancelled: boolean;
+  source: string | null;
+}
+
+export async function createWindow(
+  graph: Graph,
+  w: PlannedWindow & { id: string; now: Date; createdBy: string },
+): Promise<void> {
+  await graph.write('operations/window-create', {
+    id: w.id,
+    kind: w.kind,
+    start: w.start.toISOString(),
+    end: w.end.toISOString(),
+    announceFrom: w.announceFrom.toISOString(),
+    messageEn: w.messageEn,
+    messageCy: w.messageCy,
+    reason: w.reason,
+    inCoreHours: w.inCoreHours,
+    now: w.now.toISOString(),
+    createdBy: w.createdBy,
+  });
+}
+
+export async function listWindows(
+  graph: Graph,
+  opts: { from: Date; cancelled?: boolean; limit?: number },
+): Promise<WindowRow[]> {
+  return graph.read<WindowRow & Record<string, unknown>>('operations/window-list', {
+    from: opts.from.toISOString(),
+    cancelled: opts.cancelled ?? false,
+    limit: opts.limit ?? 50,
+  });
+}
+
+export async function getWindow(graph: Graph, id: string): Promise<(WindowRow & { noticeSent: string | null }) | null> {
+  const [row] = await graph.read<WindowRow & { noticeSent: string | null } & Record<string, unknown>>(
+    'operations/window-get',
+    { id },
+  );
+  return row ?? null;
+}
+
+export async function endWindow(
+  graph: Graph,
+  id: string,
+  now: Date,
+  by: string,
+): Promise<{ id: string; cancelled: boolean } | null> {
+  const [row] = await graph.write<{ id: string; cancelled: boolean }>('operations/window-end', {
+    id,
+    now: now.toISOString(),
+    by,
+  });
+  return row ?? null;
+}
+
+export async function windowRecipients(graph: Graph): Promise<string[]> {
+  return (await graph.read<{ email: string }>('operations/window-recipients')).map((r) => r.email);
+}
+
+export async function noteWindowNotice(graph: Graph, id: string, note: string): Promise<void> {
+  await graph.write('operations/window-notice-sent', { id, note });
+}
+
+export async function openOutage(
+  graph: Graph,
+  o: { id: string; start: string; end: string | null; reason: string },
+): Promise<void> {
+  await graph.write('operations/outage-open', o);
+}
+
+export async function closeOutage(graph: Graph, id: string, end: string): Promise<void> {
+  await graph.write('operations/outage-close', { id, end });
+}
+
+// --- the service desk log -----------------------------------------------------------------
+
+export interface DeskCallRow {
+  id: string;
+  receivedAt: string;
+  channel: string;
+  organisation: string | null;
+  summary: string;
+  category: string | null;
+  status: 'open' | 'resolved';
+  resolvedAt: string | null;
+  resolution: string | null;
+  serviceHours: number | null;
+}
+
+export async function recordDeskCall(
+  graph: Graph,
+  c: {
+    id: string;
+    receivedAt: string;
+    channel: string;
+    organisation: string | null;
+    summary: string;
+    category: string | null;
+    now: string;
+    by: string;
+  },
+): Promise<void> {
+  await graph.write('operations/desk-record', c);
+}
+
+export async function getDeskCall(graph: Graph, id: string): Promise<DeskCallRow | null> {
+  const [row] = await graph.read<DeskCallRow & Record<string, unknown>>('operations/desk-get', { id });
+  return row ?? null;
+}
+
+export async function listDeskCalls(graph: Graph, status: string | null, limit: number): Promise<DeskCallRow[]> {
+  return graph.read<DeskCallRow & Record<string, unknown>>('operations/desk-list', { status, limit });
+}
+
+export async function categoriseDeskCall(
+  graph: Graph,
+  id: string,
+  category: string,
+  now: string,
+  by: string,
+): Promise<boolean> {
+  return (await graph.write('operations/desk-categorise', { id, category, now, by })).length > 0;
+}
+
+export async function resolveDeskCall(
+  graph: Graph,
+  r: { id: string; resolvedAt: string; resolution: string; by: string; serviceHours: number },
+): Promise<boolean> {
+  return (await graph.write('operations/desk-resolve', r)).length > 0;
+}
+
+export async function reportDesk(
+  graph: Graph,
+  from: Date,
+  to: Date,
+): Promise<
+  {
+    category: string | null;
+    status: string;
+    receivedAt: string;
+    resolvedAt: string | null;
+    serviceHours: number | null;
+  }[]
+> {
+  return graph.read('operations/report-desk', { from: from.toISOString(), to: to.toISOString() });
 }

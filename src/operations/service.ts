@@ -1,10 +1,41 @@
 /**
  * Operations services: the monthly service-level report (issue 14 part 2).
  */
+import { randomUUID } from 'node:crypto';
 import type { Graph } from '../platform/neo4j.js';
+import type { Mailer } from '../platform/mail.js';
+import type { MaintenanceGate } from './maintenance-gate.js';
+import { planWindow, type WindowInput } from './maintenance.js';
+import {
+  DESK_CATEGORIES,
+  DESK_CHANNELS,
+  MAX_SUMMARY_LENGTH,
+  deskFigures,
+  isDeskCategory,
+  resolutionServiceHours,
+  type DeskFigures,
+} from './desk.js';
 import { AppError } from '../platform/errors.js';
 import type { Report } from '../platform/pdf.js';
-import { reportBatches, reportHandling, reportOutages, timingsOfMonth } from './repository.js';
+import {
+  categoriseDeskCall,
+  createWindow,
+  endWindow,
+  getDeskCall,
+  getWindow,
+  listDeskCalls,
+  listWindows,
+  noteWindowNotice,
+  recordDeskCall,
+  reportBatches,
+  reportDesk,
+  reportHandling,
+  reportOutages,
+  resolveDeskCall,
+  timingsOfMonth,
+  windowRecipients,
+  type WindowRow,
+} from './repository.js';
 import {
   availability,
   batchFigures,
@@ -29,6 +60,7 @@ export interface ServiceLevelReport {
   batches: BatchFigures;
   availability: Availability;
   handling: { challenges: HandlingFigures; availabilityRequests: HandlingFigures };
+  desk: DeskFigures[];
 }
 
 export async function serviceLevelReport(
@@ -49,11 +81,12 @@ export async function serviceLevelReport(
   }
   // This process's own figures first, so that the report includes the requests just made.
   await deps.flush?.();
-  const [timings, batches, handling, outages] = await Promise.all([
+  const [timings, batches, handling, outages, desk] = await Promise.all([
     timingsOfMonth(deps.graph, month),
     reportBatches(deps.graph, from, to),
     reportHandling(deps.graph, from, to),
     reportOutages(deps.graph, from, to),
+    reportDesk(deps.graph, from, to),
   ]);
   return {
     month,
@@ -70,6 +103,7 @@ export async function serviceLevelReport(
         handling.filter((h) => h.kind === 'availability').map((h) => h.serviceHours),
       ),
     },
+    desk: deskFigures(desk, from, to),
   };
 }
 
@@ -148,6 +182,27 @@ export function serviceLevelPdf(r: ServiceLevelReport): Report {
           : undefined,
       },
       {
+        heading: 'Service desk calls by incident category (resolution in service hours)',
+        table: {
+          columns: [
+            { header: 'Category', width: 70 },
+            { header: 'Received', width: 70, align: 'right' },
+            { header: 'Resolved', width: 70, align: 'right' },
+            { header: 'Open', width: 60, align: 'right' },
+            { header: 'Average h', width: 70, align: 'right' },
+            { header: 'Longest h', width: 70, align: 'right' },
+          ],
+          rows: r.desk.map((d) => [
+            d.category,
+            String(d.received),
+            String(d.resolved),
+            String(d.open),
+            num(d.meanServiceHours),
+            num(d.maxServiceHours),
+          ]),
+        },
+      },
+      {
         heading: 'Requests handled by people (service hours)',
         facts: [
           [
@@ -162,4 +217,187 @@ export function serviceLevelPdf(r: ServiceLevelReport): Report {
       },
     ],
   };
+}
+
+// --- maintenance windows ----------------------------------------------------------------------
+
+export interface WindowDeps {
+  graph: Graph;
+  gate: MaintenanceGate;
+  jobs: { enqueue(name: 'operations.maintenance-notice', data: { windowId: string }): Promise<unknown> };
+  noticeHours: number;
+}
+
+export async function scheduleWindow(
+  deps: WindowDeps,
+  input: WindowInput,
+  by: string,
+  now: Date = new Date(),
+): Promise<WindowRow> {
+  const planned = planWindow(input, now, deps.noticeHours);
+  if (!planned.ok) {
+    throw new AppError(
+      400,
+      'VALIDATION',
+      `the window is not valid: ${planned.problems.map((p) => `${p.field} ${p.problem}`).join('; ')}`,
+      planned.problems.map((p) => ({ in: 'body', ...p })),
+    );
+  }
+  const id = `mw-${randomUUID()}`;
+  await createWindow(deps.graph, { ...planned.window, id, now, createdBy: by });
+  await deps.gate.refresh();
+  // Planned windows are announced to every AO user by email (a job: many addresses).
+  if (planned.window.kind === 'planned') await deps.jobs.enqueue('operations.maintenance-notice', { windowId: id });
+  return (await getWindow(deps.graph, id))!;
+}
+
+export async function endMaintenance(deps: WindowDeps, id: string, by: string, now: Date = new Date()) {
+  const ended = await endWindow(deps.graph, id, now, by);
+  if (!ended)
+    throw new AppError(404, 'WINDOW_NOT_FOUND', `no maintenance window ${id} that is scheduled or in progress`);
+  await deps.gate.refresh();
+  return { ...(await getWindow(deps.graph, id))!, cancelled: ended.cancelled };
+}
+
+export async function maintenanceWindows(graph: Graph, now: Date = new Date()): Promise<WindowRow[]> {
+  return listWindows(graph, { from: new Date(now.getTime() - 31 * 86_400_000), cancelled: true, limit: 200 });
+}
+
+/** What the public status page says: the window in force, and those announced. */
+export function serviceStatus(gate: MaintenanceGate, now: Date = new Date()) {
+  const shown = (w: WindowRow) => ({
+    id: w.id,
+    kind: w.kind,
+    start: w.start,
+    end: w.end,
+    message: { en: w.messageEn, cy: w.messageCy },
+  });
+  const active = gate.active(now);
+  return {
+    status: active ? ('maintenance' as const) : ('available' as const),
+    now: now.toISOString(),
+    current: active ? shown(active) : null,
+    announced: gate.announced(now).map(shown),
+  };
+}
+
+/** The email to AO users about a planned window (the maintenance-notice job), once. */
+export async function sendWindowNotice(
+  deps: { graph: Graph; mailer: Mailer },
+  windowId: string,
+): Promise<{ sent: number; note: string }> {
+  const w = await getWindow(deps.graph, windowId);
+  if (!w || w.cancelled || w.kind !== 'planned') return { sent: 0, note: 'not sent: no such planned window' };
+  if (w.noticeSent) return { sent: 0, note: w.noticeSent };
+  const to = await windowRecipients(deps.graph);
+  const text = [
+    w.messageEn,
+    '',
+    `Planned maintenance of the Personal Learning Record service: from ${w.start} to ${w.end} (UTC).`,
+    'During it you can read records but not change them: uploads, amendments and other changes are refused, and batches pause.',
+    '',
+    w.messageCy,
+    '',
+    `Gwaith cynnal a chadw wedi'i gynllunio: o ${w.start} hyd ${w.end} (UTC).`,
+  ].join('\n');
+  let sent = 0;
+  for (const address of to) {
+    const result = await deps.mailer.send({
+      to: address,
+      subject: 'Planned maintenance / Gwaith cynnal a chadw',
+      text,
+      kind: 'maintenance-notice',
+    });
+    if (result.sent) sent += 1;
+  }
+  const note = `sent to ${sent} of ${to.length} AO users`;
+  await noteWindowNotice(deps.graph, windowId, note);
+  return { sent, note };
+}
+
+// --- the service desk log ----------------------------------------------------------------------
+
+export interface DeskCallInput {
+  receivedAt: string;
+  channel: string;
+  organisation?: string;
+  summary: string;
+  category?: string;
+}
+
+function deskError(field: string, problem: string): AppError {
+  return new AppError(400, 'VALIDATION', `${field} ${problem}`, [{ in: 'body', field, problem }]);
+}
+
+function pastInstant(value: string, field: string, now: Date): Date {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms) || !/(Z|[+-]\d{2}:\d{2})$/.test(value))
+    throw deskError(field, 'must be a date-time with a zone, e.g. 2026-03-07T09:30:00Z');
+  if (ms > now.getTime() + 120_000) throw deskError(field, 'is in the future');
+  return new Date(ms);
+}
+
+export async function recordCall(graph: Graph, input: DeskCallInput, by: string, now: Date = new Date()) {
+  const receivedAt = pastInstant(input.receivedAt, 'receivedAt', now);
+  if (!(DESK_CHANNELS as readonly string[]).includes(input.channel))
+    throw deskError('channel', `must be one of ${DESK_CHANNELS.join(', ')}`);
+  if (input.category !== undefined && !isDeskCategory(input.category))
+    throw deskError('category', `must be one of ${DESK_CATEGORIES.join(', ')}`);
+  const summary = input.summary.trim();
+  if (summary.length === 0 || summary.length > MAX_SUMMARY_LENGTH)
+    throw deskError('summary', `must be 1 to ${MAX_SUMMARY_LENGTH} characters`);
+  const id = `call-${randomUUID()}`;
+  await recordDeskCall(graph, {
+    id,
+    receivedAt: receivedAt.toISOString(),
+    channel: input.channel,
+    organisation: input.organisation ?? null,
+    summary,
+    category: input.category ?? null,
+    now: now.toISOString(),
+    by,
+  });
+  return (await getDeskCall(graph, id))!;
+}
+
+async function existingCall(graph: Graph, id: string) {
+  const call = await getDeskCall(graph, id);
+  if (!call) throw new AppError(404, 'CALL_NOT_FOUND', `no service desk call ${id}`);
+  return call;
+}
+
+export async function categoriseCall(graph: Graph, id: string, category: string, by: string, now = new Date()) {
+  if (!isDeskCategory(category)) throw deskError('category', `must be one of ${DESK_CATEGORIES.join(', ')}`);
+  await existingCall(graph, id);
+  await categoriseDeskCall(graph, id, category, now.toISOString(), by);
+  return (await getDeskCall(graph, id))!;
+}
+
+export async function resolveCall(
+  graph: Graph,
+  id: string,
+  input: { resolution: string; resolvedAt?: string },
+  by: string,
+  now = new Date(),
+) {
+  const call = await existingCall(graph, id);
+  if (call.status !== 'open') throw new AppError(409, 'CALL_RESOLVED', `call ${id} is already resolved`);
+  if (!call.category) throw new AppError(409, 'CALL_UNCATEGORISED', `call ${id} needs its incident category first`);
+  const resolvedAt = input.resolvedAt ? pastInstant(input.resolvedAt, 'resolvedAt', now) : now;
+  if (resolvedAt < new Date(call.receivedAt)) throw deskError('resolvedAt', 'is before the call was received');
+  const resolution = input.resolution.trim();
+  if (resolution.length === 0 || resolution.length > MAX_SUMMARY_LENGTH)
+    throw deskError('resolution', `must be 1 to ${MAX_SUMMARY_LENGTH} characters`);
+  await resolveDeskCall(graph, {
+    id,
+    resolvedAt: resolvedAt.toISOString(),
+    resolution,
+    by,
+    serviceHours: resolutionServiceHours(new Date(call.receivedAt), resolvedAt),
+  });
+  return (await getDeskCall(graph, id))!;
+}
+
+export async function deskCalls(graph: Graph, status: 'open' | 'resolved' | undefined, limit: number) {
+  return listDeskCalls(graph, status ?? null, limit);
 }

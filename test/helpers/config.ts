@@ -23,6 +23,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     SIGNING_KEY_FILE: '.local/keys/test-signing-key.json',
     DATA_KEY_FILE: TEST_DATA_KEY_FILE,
     DATA_DIR: '.local/test-data',
+    // Tests that want the probe run it themselves.
+    PROBE_INTERVAL_SECONDS: '0',
+    MAINTENANCE_REFRESH_MS: '100',
     ...overrides,
   });
 }

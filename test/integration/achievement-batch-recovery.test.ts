@@ -168,6 +168,8 @@ const failing = (): JobHandlers => ({
     throw new Error('a fault of the service');
   },
   'achievements.batch-watchdog': async () => undefined,
+  'operations.probe': async () => undefined,
+  'operations.maintenance-notice': async () => undefined,
 });
 
 t.test(

@@ -56,6 +56,8 @@ export interface RunDeps {
   /** The last try the queue will make: a failure now ends the batch as failed. */
   finalAttempt: boolean;
   now?: () => Date;
+  /** Waits while a maintenance window is in force: called before each chunk, so a worker finishes its chunk and pauses. */
+  betweenChunks?: () => Promise<void>;
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -160,6 +162,7 @@ export async function runBatch(batchId: string, deps: RunDeps): Promise<RunResul
       if (skip === Number.POSITIVE_INFINITY) continue;
       for await (const chunk of chunksOfPass(readItems(file, batch.kind, limits), pass, config.batchChunkRows)) {
         if (chunk.index < skip) continue;
+        await deps.betweenChunks?.();
         const processed = await retry(`${pass} chunk ${chunk.index}`, () =>
           commitChunk(graph, runId, batchId, chunk, pass, () =>
             chunk.records.length > 0 ? planChunk(graph, submitter, chunk.records, options, state) : null,
