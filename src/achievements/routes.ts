@@ -38,7 +38,7 @@ export const achievementRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/achievements',
     {
-      config: { access: access.roles(...RECORD_WRITERS) },
+      config: { access: access.roles(...RECORD_WRITERS), ocf: 'OCF02' },
       schema: {
         tags: ['achievements'],
         summary: 'OCF 01 / 02: add, amend or withdraw one achievement record, or an array of up to 1,000',
@@ -85,7 +85,7 @@ export const achievementRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/achievements',
     {
-      config: { access: access.roles(...RECORD_READERS) },
+      config: { access: access.roles(...RECORD_READERS), ocf: 'OCF02' },
       schema: {
         tags: ['achievements'],
         summary: "OCF 02: an AO's own achievement records, current versions, in record id order",
@@ -107,7 +107,7 @@ export const achievementRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/achievements/:recordId',
     {
-      config: { access: access.roles(...RECORD_READERS) },
+      config: { access: access.roles(...RECORD_READERS), ocf: 'OCF02' },
       schema: {
         tags: ['achievements'],
         summary: 'OCF 02: one achievement record with its version history, newest first',

@@ -75,7 +75,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsOptions> = asyn
   app.post(
     '/analytics/cypher',
     {
-      config: { access: access.roles('analyst') },
+      config: { access: access.roles('analyst'), ocf: 'none' },
       bodyLimit: 64 * 1024,
       schema: {
         tags: ['analytics'],

@@ -68,7 +68,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/qualifications',
     {
-      config: { access: access.public },
+      config: { access: access.public, ocf: 'OCF04' },
       schema: {
         tags: ['catalogue'],
         summary: 'Find qualifications by level or words in the title or QAN',
@@ -90,7 +90,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/qualifications/:qan/rules',
     {
-      config: { access: access.public },
+      config: { access: access.public, ocf: 'OCF04' },
       schema: {
         tags: ['catalogue'],
         summary: "OCF 04: the rules of combination of a qualification, and with a ULN the learner's progress",
@@ -110,7 +110,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/qualifications/:qan/rules.pdf',
     {
-      config: { access: access.public },
+      config: { access: access.public, ocf: 'OCF04' },
       schema: {
         tags: ['catalogue'],
         summary: "OCF 04, printable: the rules of combination (and a learner's progress) as a PDF",
@@ -132,7 +132,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/learners/:uln/credit-check',
     {
-      config: { access: access.roles(...LEARNER_VIEWER_ROLES) },
+      config: { access: access.roles(...LEARNER_VIEWER_ROLES), ocf: 'OCF05' },
       schema: {
         tags: ['catalogue'],
         summary:
@@ -148,7 +148,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/learners/:uln/credit-check.pdf',
     {
-      config: { access: access.roles(...LEARNER_VIEWER_ROLES) },
+      config: { access: access.roles(...LEARNER_VIEWER_ROLES), ocf: 'OCF05' },
       schema: {
         tags: ['catalogue'],
         summary: 'OCF 05, printable: the credit check as a PDF',
@@ -170,7 +170,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/catalogue',
     {
-      config: { access: access.roles('operator') },
+      config: { access: access.roles('operator'), ocf: 'none' },
       bodyLimit: 200 * 1024 * 1024,
       schema: {
         tags: ['catalogue'],

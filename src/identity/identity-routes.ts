@@ -81,7 +81,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.post(
     '/organisations',
     {
-      config: { access: access.roles('operator') },
+      config: { access: access.roles('operator'), ocf: 'OCF09' },
       schema: {
         tags,
         summary: 'Create an organisation, or update its name and nation',
@@ -102,7 +102,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.get(
     '/organisations/:ukprn/users',
     {
-      config: { access: access.roles(...MANAGER_ROLES) },
+      config: { access: access.roles(...MANAGER_ROLES), ocf: 'OCF09' },
       schema: {
         tags,
         summary: 'The users of an organisation (its admins, or the operator)',
@@ -116,7 +116,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.post(
     '/organisations/:ukprn/users',
     {
-      config: { access: access.roles(...MANAGER_ROLES) },
+      config: { access: access.roles(...MANAGER_ROLES), ocf: 'OCF09' },
       schema: {
         tags,
         summary: 'Invite a user: they get an email with a link to set their password (valid 72 hours)',
@@ -133,7 +133,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.put(
     '/organisations/:ukprn/users/:id/roles',
     {
-      config: { access: access.roles(...MANAGER_ROLES) },
+      config: { access: access.roles(...MANAGER_ROLES), ocf: 'OCF09' },
       schema: {
         tags,
         summary: "Set a user's roles (they apply from the user's next token refresh)",
@@ -149,7 +149,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.post(
     '/organisations/:ukprn/users/:id/disable',
     {
-      config: { access: access.roles(...MANAGER_ROLES) },
+      config: { access: access.roles(...MANAGER_ROLES), ocf: 'OCF09' },
       schema: {
         tags,
         summary: 'Disable a user: sign-in, refresh and their access tokens stop working at once',
@@ -164,7 +164,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.post(
     '/organisations/:ukprn/users/:id/enable',
     {
-      config: { access: access.roles(...MANAGER_ROLES) },
+      config: { access: access.roles(...MANAGER_ROLES), ocf: 'OCF09' },
       schema: {
         tags,
         summary: 'Enable a disabled user again',
@@ -181,7 +181,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.get(
     '/organisations/:ukprn/clients',
     {
-      config: { access: access.roles(...MANAGER_ROLES) },
+      config: { access: access.roles(...MANAGER_ROLES), ocf: 'OCF09' },
       schema: {
         tags,
         summary: 'The API clients of an organisation (never their secrets)',
@@ -195,7 +195,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.post(
     '/organisations/:ukprn/clients',
     {
-      config: { access: access.roles(...MANAGER_ROLES) },
+      config: { access: access.roles(...MANAGER_ROLES), ocf: 'OCF09' },
       schema: {
         tags,
         summary: 'Create an API client: its secret is in this answer only',
@@ -214,7 +214,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.delete(
     '/organisations/:ukprn/clients/:id',
     {
-      config: { access: access.roles(...MANAGER_ROLES) },
+      config: { access: access.roles(...MANAGER_ROLES), ocf: 'OCF09' },
       schema: {
         tags,
         summary: 'Revoke an API client: its tokens stop working at once',
@@ -230,7 +230,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.post(
     '/auth/login',
     {
-      config: { access: access.public },
+      config: { access: access.public, ocf: 'none' },
       schema: {
         tags,
         summary: 'Sign in with email and password: an access token and a refresh token',
@@ -246,7 +246,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.post(
     '/auth/refresh',
     {
-      config: { access: access.public },
+      config: { access: access.public, ocf: 'none' },
       schema: {
         tags,
         summary: 'Exchange a refresh token (once) for a new access token and refresh token',
@@ -261,7 +261,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.post(
     '/auth/logout',
     {
-      config: { access: access.public },
+      config: { access: access.public, ocf: 'none' },
       schema: {
         tags,
         summary: 'Sign out: revoke the refresh token and every token of its sign-in',
@@ -279,7 +279,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.post(
     '/auth/set-password',
     {
-      config: { access: access.public },
+      config: { access: access.public, ocf: 'none' },
       schema: {
         tags,
         summary: 'Set a password with the token from an invitation email (works once, for 72 hours)',
@@ -296,7 +296,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.post(
     '/auth/token',
     {
-      config: { access: access.public },
+      config: { access: access.public, ocf: 'none' },
       schema: {
         tags,
         summary: "OAuth 2 client credentials (JSON body): an API client's access token with the client's roles",
@@ -315,7 +315,7 @@ export const identityAdminRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions
   app.post(
     '/keys/rotate',
     {
-      config: { access: access.roles('operator') },
+      config: { access: access.roles('operator'), ocf: 'OCF09' },
       schema: {
         tags,
         summary: 'Rotate the token-signing key; the previous key stays published until its tokens expire',

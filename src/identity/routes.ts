@@ -28,7 +28,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/.well-known/jwks.json',
     {
-      config: { access: access.public },
+      config: { access: access.public, ocf: 'none' },
       schema: {
         tags: ['identity'],
         summary: "The public keys that verify this service's tokens",
@@ -44,7 +44,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/auth/whoami',
     {
-      config: { access: access.roles(...ROLES) },
+      config: { access: access.roles(...ROLES), ocf: 'none' },
       schema: {
         tags: ['identity'],
         summary: 'Who the bearer token says you are',

@@ -33,7 +33,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health/live',
     {
-      config: { access: access.public },
+      config: { access: access.public, ocf: 'none' },
       schema: {
         tags: ['operations'],
         summary: 'Liveness: the process is up',
@@ -46,7 +46,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health/ready',
     {
-      config: { access: access.public },
+      config: { access: access.public, ocf: 'none' },
       schema: {
         tags: ['operations'],
         summary: 'Readiness: Neo4j and Redis both answer',

@@ -181,6 +181,20 @@ export const requestTiming = fp(
 
     app.decorate('serviceMetrics', { registry, timings, flush });
 
+    // Every route says which charter service it belongs to, as it says who may call it. The
+    // API docs (swagger's own routes) are none; the GraphQL transport takes its fields' services.
+    app.addHook('onRoute', (route) => {
+      if (route.url.startsWith('/docs') || route.url === '/graphql' || route.url === '/graphiql') return;
+      // A route without an access rule is the guard's to refuse, with its own message.
+      if (!route.config?.access) return;
+      const declared = route.config?.ocf;
+      if (declared !== 'none' && !isOcf(declared)) {
+        throw new Error(
+          `route ${String(route.method)} ${route.url} declares no charter service (config.ocf: 'OCF01'..'OCF11' or 'none'; src/platform/ocf.ts)`,
+        );
+      }
+    });
+
     app.addHook('onResponse', async (request: FastifyRequest, reply) => {
       const ms = reply.elapsedTime;
       const route = request.routeOptions.url ?? '(unmatched)';

@@ -51,7 +51,7 @@ export const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/workers',
     {
-      config: { access: access.roles('operator') },
+      config: { access: access.roles('operator'), ocf: 'none' },
       schema: {
         tags: ['operations'],
         summary: 'Background workers that have reported a heartbeat, newest first',
@@ -68,7 +68,7 @@ export const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/workers/heartbeat',
     {
-      config: { access: access.roles('operator') },
+      config: { access: access.roles('operator'), ocf: 'none' },
       schema: {
         tags: ['operations'],
         summary: 'Ask a worker to record a heartbeat (checks the queue end to end)',

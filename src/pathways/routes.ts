@@ -37,7 +37,7 @@ export const pathwaysRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/learners/:uln/routes',
     {
-      config: { access: access.roles(...LEARNER_VIEWER_ROLES) },
+      config: { access: access.roles(...LEARNER_VIEWER_ROLES), ocf: 'OCF06' },
       schema: {
         tags: ['pathways'],
         summary: 'OCF 06: routes to achievement for a learner, ranked by the extra credit each needs',
@@ -54,7 +54,7 @@ export const pathwaysRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/learners/:uln/routes.pdf',
     {
-      config: { access: access.roles(...LEARNER_VIEWER_ROLES) },
+      config: { access: access.roles(...LEARNER_VIEWER_ROLES), ocf: 'OCF06' },
       schema: {
         tags: ['pathways'],
         summary: "OCF 06, printable: a learner's routes to achievement as a PDF",
@@ -76,7 +76,7 @@ export const pathwaysRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/routes/what-if',
     {
-      config: { access: access.public },
+      config: { access: access.public, ocf: 'OCF06' },
       schema: {
         tags: ['pathways'],
         summary:

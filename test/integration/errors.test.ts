@@ -8,13 +8,13 @@ import { tokenFor } from '../helpers/app.js';
 t.test('one error shape for every failure', async (t) => {
   const app = await buildApp(testConfig());
   t.teardown(() => app.close());
-  app.get('/boom', { config: { access: access.public } }, async () => {
+  app.get('/boom', { config: { access: access.public, ocf: 'none' } }, async () => {
     throw new Error('secret internal detail at /srv/x.ts:12');
   });
   app.post(
     '/echo',
     {
-      config: { access: access.public },
+      config: { access: access.public, ocf: 'none' },
       schema: {
         body: {
           type: 'object',
@@ -95,7 +95,7 @@ t.test('request logs carry no personal details', async (t) => {
   t.teardown(() => app.close());
   // Same options as the app, written to a stream the test can read.
   const logger = pino(loggerOptions('info'), stream);
-  app.get('/hello', { config: { access: access.public } }, async (req) => {
+  app.get('/hello', { config: { access: access.public, ocf: 'none' } }, async (req) => {
     logger.info({ req, body: { givenName: 'Grace', postcode: 'SW1A 1AA' } }, 'handled');
     return { ok: true };
   });

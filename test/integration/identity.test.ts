@@ -28,9 +28,13 @@ t.test('identity management (OCF 09)', async (t) => {
     { identity: { overrides: { now: () => new Date(clock) } } },
   );
   // A probe any role may call, registered after the per-request check like every route would be.
-  app.get('/test/probe', { config: { access: access.roles(...ROLES) }, schema: { hide: true } }, async (request) => ({
-    subject: request.principal!.subject,
-  }));
+  app.get(
+    '/test/probe',
+    { config: { access: access.roles(...ROLES), ocf: 'none' }, schema: { hide: true } },
+    async (request) => ({
+      subject: request.principal!.subject,
+    }),
+  );
   t.teardown(async () => {
     await app.deps.jobs.queue.obliterate({ force: true }).catch(() => undefined);
     await app.close();

@@ -88,6 +88,23 @@ t.test('a real request is timed against the service its GraphQL field declares',
   t.equal(lines.find((s) => s.ocf === 'OCF04')?.count, 1, 'the qualification list is OCF 04');
 });
 
+t.test(
+  'a REST request is timed against the service its route declares; a route without one does not start',
+  async (t) => {
+    const { app } = await setupApp(t);
+    await loadSample(app.deps.graph);
+    t.equal((await app.inject({ url: '/qualifications' })).statusCode, 200);
+    const day = app.serviceMetrics.timings.take();
+    t.match(day, [{ ocf: 'OCF04', count: 1 }], 'GET /qualifications declares OCF 04');
+    const bare = await buildApp(testConfig());
+    t.teardown(() => bare.close());
+    t.throws(
+      () => bare.get('/undeclared', { config: { access: { public: true } } }, async () => 'x'),
+      /GET \/undeclared declares no charter service/,
+    );
+  },
+);
+
 t.test('/metrics: request durations by charter service, route and status class, for the operator', async (t) => {
   const { app } = await setupApp(t);
   await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ qualifications { total } }' } });

@@ -121,7 +121,7 @@ export async function batchRoutes(app: FastifyInstance) {
     scope.post(
       '/achievements/batches',
       {
-        config: { access: access.roles(...UPLOADERS) },
+        config: { access: access.roles(...UPLOADERS), ocf: 'OCF01' },
         onRequest: async (request) => {
           if (!/^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '')) {
             throw new AppError(
@@ -181,7 +181,7 @@ export async function batchRoutes(app: FastifyInstance) {
   app.get(
     '/achievements/batches',
     {
-      config: { access: access.roles(...VIEWERS) },
+      config: { access: access.roles(...VIEWERS), ocf: 'OCF01' },
       schema: {
         tags,
         summary: "Your organisation's achievement batches, newest first (the operator: every AO's)",
@@ -206,7 +206,7 @@ export async function batchRoutes(app: FastifyInstance) {
   app.get(
     '/achievements/batches/:id',
     {
-      config: { access: access.roles(...VIEWERS) },
+      config: { access: access.roles(...VIEWERS), ocf: 'OCF01' },
       schema: {
         tags,
         summary: "A batch's status, counts, timestamps and duration against the 48-hour target",
@@ -244,7 +244,7 @@ export async function batchRoutes(app: FastifyInstance) {
   app.get(
     '/achievements/batches/:id/report.csv',
     {
-      config: { access: access.roles(...VIEWERS) },
+      config: { access: access.roles(...VIEWERS), ocf: 'OCF01' },
       schema: {
         tags,
         summary: 'The rejected rows of a batch as CSV: row, record_id, field, code, message (streamed, in file order)',

@@ -25,7 +25,7 @@ export const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/learners/:uln/availability',
     {
-      config: { access: access.roles('learner', 'operator') },
+      config: { access: access.roles('learner', 'operator'), ocf: 'OCF07' },
       schema: {
         tags: ['learners'],
         summary: "OCF 07: make a learner's record available or unavailable to organisations",
@@ -42,7 +42,7 @@ export const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/learners/:uln/availability',
     {
-      config: { access: access.roles('learner', 'operator') },
+      config: { access: access.roles('learner', 'operator'), ocf: 'OCF07' },
       schema: {
         tags: ['learners'],
         summary: "OCF 07: whether a learner's record is available, and the requests that set it (newest first)",

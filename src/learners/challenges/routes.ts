@@ -36,7 +36,7 @@ export const challengesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/learners/:uln/challenges',
     {
-      config: { access: access.roles('learner', 'operator') },
+      config: { access: access.roles('learner', 'operator'), ocf: 'OCF08' },
       schema: {
         tags: ['learners'],
         summary: 'OCF 08: challenge one achievement record in writing',
@@ -54,7 +54,7 @@ export const challengesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/learners/:uln/challenges',
     {
-      config: { access: access.roles('learner', 'operator') },
+      config: { access: access.roles('learner', 'operator'), ocf: 'OCF08' },
       schema: {
         tags: ['learners'],
         summary: 'OCF 08: the challenges filed for a learner, newest first, with their outcomes',
@@ -68,7 +68,7 @@ export const challengesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/challenges',
     {
-      config: { access: access.roles('ao-user', 'ao-admin') },
+      config: { access: access.roles('ao-user', 'ao-admin'), ocf: 'OCF08' },
       schema: {
         tags: ['learners'],
         summary: 'OCF 08: the challenges addressed to your awarding organisation (its own records only), oldest first',
@@ -84,7 +84,7 @@ export const challengesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/challenges/:id',
     {
-      config: { access: access.roles('ao-user', 'ao-admin') },
+      config: { access: access.roles('ao-user', 'ao-admin'), ocf: 'OCF08' },
       schema: {
         tags: ['learners'],
         summary: 'OCF 08: one challenge addressed to your awarding organisation',
@@ -99,7 +99,7 @@ export const challengesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/challenges/:id/resolution',
     {
-      config: { access: access.roles('ao-user', 'ao-admin') },
+      config: { access: access.roles('ao-user', 'ao-admin'), ocf: 'OCF08' },
       schema: {
         tags: ['learners'],
         summary: 'OCF 08: uphold (withdraw or amend the record) or reject (with a reason) a challenge',

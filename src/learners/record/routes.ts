@@ -78,7 +78,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/learners/:uln/record',
     {
-      config: { access: access.roles(...LEARNER_VIEWER_ROLES) },
+      config: { access: access.roles(...LEARNER_VIEWER_ROLES), ocf: 'OCF03' },
       schema: {
         tags: ['learners'],
         summary: "OCF 03: a learner's record, grouped by qualification and by unit",
@@ -94,7 +94,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/learners/:uln/record.pdf',
     {
-      config: { access: access.roles(...LEARNER_VIEWER_ROLES) },
+      config: { access: access.roles(...LEARNER_VIEWER_ROLES), ocf: 'OCF03' },
       schema: {
         tags: ['learners'],
         summary: "OCF 03, printable: a learner's record as a PDF",
@@ -110,7 +110,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/me/record',
     {
-      config: { access: access.roles('learner') },
+      config: { access: access.roles('learner'), ocf: 'OCF03' },
       schema: {
         tags: ['learners'],
         summary: 'OCF 03: your own record (the ULN your learner token carries)',
@@ -123,7 +123,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/me/record.pdf',
     {
-      config: { access: access.roles('learner') },
+      config: { access: access.roles('learner'), ocf: 'OCF03' },
       schema: {
         tags: ['learners'],
         summary: 'OCF 03, printable: your own record as a PDF',
@@ -136,7 +136,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/learners/:uln/record-links',
     {
-      config: { access: access.roles('learner') },
+      config: { access: access.roles('learner'), ocf: 'OCF03' },
       schema: {
         tags: ['learners'],
         summary: 'OCF 03: share your record through a time-limited link sent by email',
@@ -162,7 +162,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/learners/:uln/record-links',
     {
-      config: { access: access.roles('learner') },
+      config: { access: access.roles('learner'), ocf: 'OCF03' },
       schema: {
         tags: ['learners'],
         summary: 'OCF 03: your record links, newest first, with their state',
@@ -177,7 +177,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/learners/:uln/record-links/:id',
     {
-      config: { access: access.roles('learner') },
+      config: { access: access.roles('learner'), ocf: 'OCF03' },
       schema: {
         tags: ['learners'],
         summary: 'OCF 03: revoke one of your record links; it stops opening at once',
@@ -191,7 +191,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/record-links/:token',
     {
-      config: { access: access.public },
+      config: { access: access.public, ocf: 'OCF03' },
       schema: {
         tags: ['learners'],
         summary: 'OCF 03: open a shared record link (read-only, no sign-in)',
@@ -225,7 +225,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/learners/:uln/access-log',
     {
-      config: { access: access.roles(...ACCESS_LOG_ROLES) },
+      config: { access: access.roles(...ACCESS_LOG_ROLES), ocf: 'OCF03' },
       schema: {
         tags: ['learners'],
         summary: "Who looked at a learner's record and when, newest first (the learner and the operator)",

@@ -23,7 +23,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/learners',
     {
-      config: { access: access.roles(...REGISTER_ROLES) },
+      config: { access: access.roles(...REGISTER_ROLES), ocf: 'none' },
       schema: {
         tags: ['learners'],
         summary: 'Register one learner on the learner register',
@@ -44,7 +44,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/learners/import',
     {
-      config: { access: access.roles('operator') },
+      config: { access: access.roles('operator'), ocf: 'none' },
       bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
         tags: ['learners'],

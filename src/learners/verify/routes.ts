@@ -29,7 +29,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/learners/verify',
     {
-      config: { access: access.roles(...VERIFY_ROLES) },
+      config: { access: access.roles(...VERIFY_ROLES), ocf: 'OCF11' },
       schema: {
         tags: ['learners'],
         summary: 'OCF 11: verify a ULN and the learner details that go with it',
@@ -49,7 +49,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/learners/verify/batch',
     {
-      config: { access: access.roles(...VERIFY_ROLES) },
+      config: { access: access.roles(...VERIFY_ROLES), ocf: 'OCF11' },
       bodyLimit: VERIFY_BATCH_BODY_LIMIT,
       schema: {
         tags: ['learners'],
