@@ -104,7 +104,7 @@ export const graphqlPlugin = fp(
     app.get(
       '/graphql/schema.graphql',
       {
-        config: { access: { public: true, ocf: 'OCF10' } },
+        config: { access: { public: true }, ocf: 'OCF10' },
         schema: {
           tags: ['graphql'],
           summary: 'The GraphQL schema (SDL); send queries to POST /graphql',
