@@ -358,3 +358,52 @@ t.test('the service desk clock: a call over a weekend and a bank holiday', async
     { category: '2', received: 1, resolved: 1, meanServiceHours: 14 },
   ]);
 });
+
+t.test('the desk log refuses what it cannot record, naming the field', async (t) => {
+  const { app } = await setupApp(t);
+  const headers = await bearer(app, 'operator');
+  const post = (payload: Record<string, unknown>) =>
+    app.inject({ method: 'POST', url: '/operations/desk-calls', headers, payload });
+  const base = { receivedAt: '2026-05-01T18:00:00Z', channel: 'telephone', summary: 'x' };
+  t.match((await post({ ...base, receivedAt: '2099-01-01T00:00:00Z' })).json(), {
+    code: 'VALIDATION',
+    details: [{ field: 'receivedAt' }],
+  });
+  t.match((await post({ ...base, receivedAt: 'yesterday' })).json(), { details: [{ field: 'receivedAt' }] });
+  t.match((await post({ ...base, summary: '   ' })).json(), { details: [{ field: 'summary' }] });
+  t.equal((await post({ ...base, category: '5' })).statusCode, 400);
+  const missing = await app.inject({
+    method: 'PUT',
+    url: '/operations/desk-calls/call-x/category',
+    headers,
+    payload: { category: '1' },
+  });
+  t.equal(missing.statusCode, 404);
+  const call = (await post({ ...base, category: 'DC' })).json();
+  const before = await app.inject({
+    method: 'POST',
+    url: `/operations/desk-calls/${call.id}/resolution`,
+    headers,
+    payload: { resolution: 'done', resolvedAt: '2026-04-01T00:00:00Z' },
+  });
+  t.match(before.json(), { details: [{ field: 'resolvedAt' }] });
+  const done = await app.inject({
+    method: 'POST',
+    url: `/operations/desk-calls/${call.id}/resolution`,
+    headers,
+    payload: { resolution: 'done' },
+  });
+  t.equal(done.statusCode, 200);
+  const again = await app.inject({
+    method: 'POST',
+    url: `/operations/desk-calls/${call.id}/resolution`,
+    headers,
+    payload: { resolution: 'done' },
+  });
+  t.equal(again.statusCode, 409);
+  const listed = await app.inject({ url: '/operations/desk-calls?status=resolved', headers });
+  t.equal(listed.json().calls.length, 1);
+  const windows = await app.inject({ url: '/operations/maintenance', headers });
+  t.same(windows.json().windows, []);
+  t.equal((await app.inject({ method: 'POST', url: '/operations/maintenance/mw-x/end', headers })).statusCode, 404);
+});

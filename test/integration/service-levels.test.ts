@@ -7,6 +7,7 @@ import { buildApp } from '../../src/app.js';
 import { bearer, setupApp } from '../helpers/app.js';
 import { testConfig } from '../helpers/config.js';
 import { newHistogram } from '../../src/operations/timing.js';
+import { startMetricsListener } from '../../src/operations/metrics.js';
 import { monthBounds } from '../../src/operations/service-levels.js';
 import { loadSample } from '../helpers/fixtures.js';
 
@@ -147,4 +148,14 @@ t.test('the report refuses a bad month and prints as a PDF', async (t) => {
   t.equal(pdf.statusCode, 200);
   t.equal(pdf.headers['content-type'], 'application/pdf');
   t.match(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
+});
+
+t.test('METRICS_PORT: the same figures on a listener of its own, without a token', async (t) => {
+  const { app } = await setupApp(t);
+  const listener = await startMetricsListener(app.serviceMetrics.registry, '127.0.0.1', 0);
+  t.teardown(() => listener.close());
+  const res = await fetch(`http://127.0.0.1:${listener.port}/metrics`);
+  t.equal(res.status, 200);
+  t.match(await res.text(), /plr_queue_jobs/);
+  t.equal((await fetch(`http://127.0.0.1:${listener.port}/other`)).status, 404);
 });
