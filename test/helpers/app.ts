@@ -54,3 +54,10 @@ export async function tokenFor(
 export async function bearer(app: App, role: Role): Promise<{ authorization: string }> {
   return { authorization: `Bearer ${await tokenFor(app, role)}` };
 }
+
+/** An error answer's body without its requestId (which differs on every request). */
+export function errorBody(res: { json(): unknown }): Record<string, unknown> {
+  const body = { ...(res.json() as Record<string, unknown>) };
+  delete body.requestId;
+  return body;
+}

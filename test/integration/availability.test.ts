@@ -1,5 +1,5 @@
 import t from 'tap';
-import { setupApp, tokenFor } from '../helpers/app.js';
+import { setupApp, tokenFor, errorBody } from '../helpers/app.js';
 import { credit, learner, loadSample, recordUnitCredits, upsertLearners } from '../helpers/fixtures.js';
 import type { App } from '../../src/app.js';
 import type { Principal, Role } from '../../src/platform/auth.js';
@@ -81,7 +81,7 @@ t.test(
     for (const role of ['provider-user', 'careers-adviser'] as Role[]) {
       const refused = await as.get(role, check);
       t.equal(refused.statusCode, 403, `${role} is refused`);
-      t.same(refused.json(), { code: 'NOT_SHARED', message: 'the learner has not agreed to share their record' });
+      t.same(errorBody(refused), { code: 'NOT_SHARED', message: 'the learner has not agreed to share their record' });
     }
     const merged = await as.get('careers-adviser', `/learners/${MERGED}/credit-check?urn=${URN}`);
     t.equal(merged.json().code, 'NOT_SHARED', 'the merged ULN is unavailable too');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { setupApp, tokenFor } from '../helpers/app.js';
+import { setupApp, tokenFor, errorBody } from '../helpers/app.js';
 import {
   credit,
   learner,
@@ -146,7 +146,7 @@ t.test('OCF 04: rules are public; progress needs a role that may see the learner
   const hidden = `/qualifications/${enc(CUSTOMER_CERT)}/rules?uln=${OTHER}`;
   const notShared = await as('careers-adviser', hidden);
   t.equal(notShared.statusCode, 403);
-  t.same(notShared.json(), { code: 'NOT_SHARED', message: 'the learner has not agreed to share their record' });
+  t.same(errorBody(notShared), { code: 'NOT_SHARED', message: 'the learner has not agreed to share their record' });
   const ao = await as('ao-user', hidden);
   t.equal(ao.statusCode, 200, 'the submitting AO still sees its own records');
   t.equal(ao.json().progress.scope, 'own-records');

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { buildApp } from '../../src/app.js';
 import { testConfig } from '../helpers/config.js';
 import { access } from '../../src/platform/guard.js';
-import { tokenFor } from '../helpers/app.js';
+import { tokenFor, errorBody } from '../helpers/app.js';
 
 t.test('one error shape for every failure', async (t) => {
   const app = await buildApp(testConfig());
@@ -31,7 +31,7 @@ t.test('one error shape for every failure', async (t) => {
   await t.test('unknown route: 404 NOT_FOUND', async (t) => {
     const res = await app.inject({ url: '/no/such/thing?x=1' });
     t.equal(res.statusCode, 404);
-    t.same(res.json(), { code: 'NOT_FOUND', message: 'there is no GET /no/such/thing' });
+    t.same(errorBody(res), { code: 'NOT_FOUND', message: 'there is no GET /no/such/thing' });
   });
 
   await t.test('bad query parameter: 400 VALIDATION naming the field', async (t) => {

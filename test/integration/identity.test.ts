@@ -6,7 +6,7 @@ import { access } from '../../src/platform/guard.js';
 import { migrate } from '../../src/operations/migrate.js';
 import { KeyRing } from '../../src/identity/keys.js';
 import { BAD_CREDENTIALS } from '../../src/identity/service.js';
-import { cleanGraph } from '../helpers/app.js';
+import { cleanGraph, errorBody } from '../helpers/app.js';
 import { testConfig } from '../helpers/config.js';
 import { startSmtp } from '../helpers/smtp.js';
 
@@ -187,8 +187,8 @@ t.test('identity management (OCF 09)', async (t) => {
     const unknown = await login('nobody@example.org', 'not the password at all');
     t.equal(wrong.statusCode, 401);
     t.equal(unknown.statusCode, 401);
-    t.same(wrong.json(), unknown.json());
-    t.same(wrong.json(), { code: 'INVALID_CREDENTIALS', message: BAD_CREDENTIALS });
+    t.same(errorBody(wrong), errorBody(unknown));
+    t.same(errorBody(wrong), { code: 'INVALID_CREDENTIALS', message: BAD_CREDENTIALS });
   });
 
   await t.test('refresh rotates; a used token is refused and its reuse revokes the family', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { setupApp, tokenFor } from '../helpers/app.js';
+import { setupApp, tokenFor, errorBody } from '../helpers/app.js';
 import { credit, learner, loadSample, recordUnitCredits, upsertLearners } from '../helpers/fixtures.js';
 import { isPdf, pdfFonts, pdfInfo, pdfText } from '../helpers/pdf.js';
 import { startSmtp, type Received } from '../helpers/smtp.js';
@@ -133,7 +133,7 @@ t.test('the record view: grouped by qualification and unit, for whoever may see 
   // A learner who does not share.
   const provider = await as('provider-user', `/learners/${HIDDEN}/record`);
   t.equal(provider.statusCode, 403);
-  t.same(provider.json(), { code: 'NOT_SHARED', message: 'the learner has not agreed to share their record' });
+  t.same(errorBody(provider), { code: 'NOT_SHARED', message: 'the learner has not agreed to share their record' });
   const ao = await as('ao-user', `/learners/${HIDDEN}/record`);
   t.equal(ao.statusCode, 200, 'the submitting AO still sees its own records');
   t.equal(ao.json().scope, 'own-records');
