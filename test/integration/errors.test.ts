@@ -76,7 +76,8 @@ t.test('one error shape for every failure', async (t) => {
     const body = res.json();
     t.equal(body.code, 'INTERNAL');
     t.notMatch(res.body, /secret|srv|stack/);
-    t.match(body.message, /reference req-/);
+    t.match(body.message, `(reference ${String(res.headers['x-request-id'])})`, 'the reference is the X-Request-Id');
+    t.equal(body.requestId, res.headers['x-request-id']);
   });
 });
 
