@@ -20,11 +20,16 @@ export class MaintenanceGate {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** Start reading the windows now and then; the first read is awaited. */
+  /**
+   * Start reading the windows now and then. The first read is awaited for at most two
+   * seconds: a process whose graph is down still starts (and answers 503 for the graph).
+   */
   async start(): Promise<void> {
-    await this.refresh();
     this.timer ??= setInterval(() => void this.refresh(), this.refreshMs);
     this.timer.unref();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.refresh(), new Promise((r) => (timer = setTimeout(r, 2_000)))]);
+    clearTimeout(timer);
   }
 
   stop(): void {

@@ -32,8 +32,8 @@ export const maintenanceRefusals = fp(
   async (app: FastifyInstance, opts: { gate: MaintenanceGate; owned: boolean }) => {
     app.decorate('maintenance', opts.gate);
     if (opts.owned) {
-      await opts.gate.start();
       app.addHook('onClose', async () => opts.gate.stop());
+      await opts.gate.start();
     }
     app.addHook('preValidation', async (request) => {
       const path = request.url.split('?')[0];
