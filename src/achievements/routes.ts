@@ -69,7 +69,7 @@ export const achievementRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/submission-deadlines',
     {
-      config: { access: access.roles(...RECORD_READERS) },
+      config: { access: access.roles(...RECORD_READERS), ocf: 'OCF02' },
       schema: {
         tags: ['achievements'],
         summary: 'When a record awarded on a day is due (10 working days of the AO nation, extended by downtime)',

@@ -92,6 +92,7 @@ export const GRAPHQL_FIELD_OCF: Readonly<Record<string, OcfDeclaration>> = {
   'Mutation.fileChallenge': 'OCF08',
   'Mutation.resolveChallenge': 'OCF08',
   'Mutation.submitAchievement': 'OCF02',
+  'Mutation.submitAchievements': 'OCF02',
   'Mutation.withdrawAchievement': 'OCF02',
 };
 

@@ -224,7 +224,7 @@ export async function batchRoutes(app: FastifyInstance) {
   app.post(
     '/achievements/batches/:id/resume',
     {
-      config: { access: access.roles('operator') },
+      config: { access: access.roles('operator'), ocf: 'OCF01' },
       schema: {
         tags,
         summary: 'Operator: take a failed or stuck batch up again from its checkpoint',
