@@ -161,7 +161,8 @@ export async function endWindow(
 }
 
 export async function windowRecipients(graph: Graph): Promise<string[]> {
-  return (await graph.read<{ email: string }>('operations/window-recipients')).map((r) => r.email);
+  const rows = await graph.read<{ emailSealed: string }>('operations/window-recipients');
+  return [...new Set(rows.map((r) => graph.sealer.open(r.emailSealed)))].sort();
 }
 
 export async function noteWindowNotice(graph: Graph, id: string, note: string): Promise<void> {
