@@ -1,5 +1,5 @@
 import t from 'tap';
-import { setupApp, tokenFor } from '../helpers/app.js';
+import { errorBody, setupApp, tokenFor } from '../helpers/app.js';
 import { startSmtp } from '../helpers/smtp.js';
 import { credit, learner, loadSample, recordUnitCredits, upsertLearners } from '../helpers/fixtures.js';
 import type { App } from '../../src/app.js';
@@ -129,8 +129,8 @@ t.test('OCF 08, the whole journey: filed on a Friday evening, resolved after a b
   );
   t.equal(nonexistent.statusCode, 404);
   t.same(
-    { ...meddle.json(), message: meddle.json().message.replace(filed.id, 'ID') },
-    { ...nonexistent.json(), message: nonexistent.json().message.replace('no-such-challenge', 'ID') },
+    { ...errorBody(meddle), message: meddle.json().message.replace(filed.id, 'ID') },
+    { ...errorBody(nonexistent), message: nonexistent.json().message.replace('no-such-challenge', 'ID') },
     "another AO's challenge and a missing one get the same answer",
   );
   const missing = await as.get('ao-user', '/challenges/no-such-challenge');

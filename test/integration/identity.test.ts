@@ -252,7 +252,7 @@ t.test('identity management (OCF 09)', async (t) => {
     const locked = await login('locked@example.org');
     t.equal(locked.statusCode, 401, 'the right password is refused while locked');
     t.same(
-      locked.json(),
+      errorBody(locked),
       { code: 'INVALID_CREDENTIALS', message: BAD_CREDENTIALS },
       'and the answer says no more than for a wrong password',
     );

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
-import { setupApp, tokenFor } from '../helpers/app.js';
+import { errorBody, setupApp, tokenFor } from '../helpers/app.js';
 import { learner, loadSample, credit, recordUnitCredits, upsertLearners } from '../helpers/fixtures.js';
 import { registerEntries } from '../../src/learners/repository.js';
 import {
@@ -438,7 +438,7 @@ t.test(
           payload: guess,
           headers: await as(app, role),
         });
-        answers.push({ status: res.statusCode, body: res.json() });
+        answers.push({ status: res.statusCode, body: errorBody(res) });
         t.notMatch(res.body, /Isolde|Penhallow|isolde|TR1|2006-04/, `${role}: nothing echoed`);
       }
       t.same(

@@ -78,7 +78,7 @@ t.test('limits in action', async (t) => {
   function isRateLimited(t: Test, res: Awaited<ReturnType<App['inject']>>, what: string, says: RegExp) {
     t.equal(res.statusCode, 429, `${what}: 429`);
     const body = res.json();
-    t.same(Object.keys(body).sort(), ['code', 'details', 'message'], `${what}: the house error shape`);
+    t.same(Object.keys(body).sort(), ['code', 'details', 'message', 'requestId'], `${what}: the house error shape`);
     t.equal(body.code, 'RATE_LIMITED');
     t.match(body.message, says);
     const retry = Number(res.headers['retry-after']);

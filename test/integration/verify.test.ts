@@ -320,7 +320,8 @@ t.test('a batch looks the register up once per chunk of ULNs, not once per row',
   const read = graph.read.bind(graph);
   const names: string[] = [];
   graph.read = async (name: string, params?: Record<string, unknown>) => {
-    names.push(name);
+    // The maintenance gate reads its windows on a timer of its own; only the batch's reads count here.
+    if (name.startsWith('learners/')) names.push(name);
     return read(name, params);
   };
   t.teardown(() => {
