@@ -54,14 +54,78 @@ export const recordSdl = /* GraphQL */ `
     groups: [String!]!
   }
 
+  type RecordVerdictGroup {
+    id: String!
+    title: String!
+    mandatory: Boolean!
+    credits: Int!
+    units: Int!
+    minCredits: Int
+    maxCredits: Int
+    minUnits: Int
+    maxUnits: Int
+    missingUnits: [String!]!
+    met: Boolean!
+  }
+  type RecordVerdictUnmet {
+    rule: String!
+    group: String
+    message: String!
+  }
+  type RecordVerdictCounted {
+    recordId: String!
+    urn: String!
+    countsAs: String!
+    group: String!
+    credits: Int!
+    counted: Int!
+  }
+  "A credit of the qualification's units that does not count (or not all of it), and why."
+  type RecordVerdictExclusion {
+    recordId: String!
+    urn: String!
+    title: String
+    awardDate: String
+    credit: Int
+    "withdrawn, after-date, expired, duplicate-unit, barred, over-group-maximum or not-needed"
+    reason: String!
+    creditsNotCounted: Int!
+    explanation: String!
+  }
+  type RecordCreditsAtLevel {
+    level: String!
+    counted: Int!
+    required: Int!
+  }
+  "The rules-of-combination verdict on a date: the same as Qualification.progress for this learner and date."
+  type RecordVerdict {
+    date: String!
+    achieved: Boolean!
+    exhaustive: Boolean!
+    creditsCounted: Int!
+    creditsRequired: Int!
+    "Credits still needed, at least"
+    creditsRemaining: Int!
+    "Units still needed, at least"
+    unitsRemaining: Int!
+    creditsAtLevel: RecordCreditsAtLevel
+    summary: String!
+    unmet: [RecordVerdictUnmet!]!
+    groups: [RecordVerdictGroup!]!
+    counted: [RecordVerdictCounted!]!
+    excluded: [RecordVerdictExclusion!]!
+  }
+
   type RecordQualification {
     qan: String!
     title: String!
     level: String!
     totalCredits: Int!
-    "Credit value of the distinct units held (active) that sit in its rules; the exact rules-of-combination answer is Qualification.progress"
+    "Credit value of the distinct units held (active) that sit in its rules: where credits can count; the rules answer is verdict"
     creditsTowards: Int!
     awarded: Boolean!
+    "The rules verdict as of today; null when the catalogue has no rules for it"
+    verdict: RecordVerdict
     awards: [RecordAchievement!]!
     credits: [RecordCountingCredit!]!
   }

@@ -62,7 +62,11 @@ export function recordReport(record: RecordAnswer): Report {
     sections.push({
       heading: `${q.title} (${q.qan})`,
       paragraphs: [
-        `${q.awarded ? 'Awarded. ' : ''}Level ${q.level}. Units held in its rules: ${q.creditsTowards} of the ${q.totalCredits} credits it needs (for the full rules-of-combination answer, see the qualification's progress report).`,
+        `${q.awarded ? 'Awarded. ' : ''}Level ${q.level}.`,
+        q.verdict ? q.verdict.summary : 'The catalogue holds no rules of combination for it.',
+        ...(q.verdict?.excluded ?? []).map(
+          (e) => `Not counted: ${e.urn}${e.title ? ` ${e.title}` : ''} (record ${e.recordId}): ${e.explanation}.`,
+        ),
       ],
       table:
         q.credits.length > 0

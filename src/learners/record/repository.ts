@@ -6,16 +6,26 @@
  */
 import { openDetails } from '../../platform/personal-details.js';
 import type { Graph } from '../../platform/neo4j.js';
-import type { AchievementRow } from './record.js';
+import { rulesFromRow, type RulesRow } from '../../catalogue/repository.js';
+import type { AchievementRow, RulesInput } from './record.js';
+
+export interface RecordRead {
+  givenName: string | null;
+  familyName: string | null;
+  rows: AchievementRow[];
+  /** The rules of every qualification the record touches, by QAN: read in the same round trip. */
+  rules: Map<string, RulesInput>;
+}
 
 export async function readRecord(
   graph: Graph,
   uln: string,
   opts: { onlyAo: string | null; withNames: boolean },
-): Promise<{ givenName: string | null; familyName: string | null; rows: AchievementRow[] }> {
+): Promise<RecordRead> {
   const [row] = await graph.read<{
     sealedDetails: string | null;
     achievements: AchievementRow[];
+    rules: RulesRow[];
   }>('learners/record-view', {
     uln,
     aoUkprn: opts.onlyAo,
@@ -23,7 +33,14 @@ export async function readRecord(
   });
   // OPTIONAL MATCH: always exactly one row.
   const details = openDetails(graph.sealer, row.sealedDetails);
-  return { givenName: details?.givenName ?? null, familyName: details?.familyName ?? null, rows: row.achievements };
+  const rules = new Map<string, RulesInput>();
+  for (const r of row.rules) rules.set(r.qualification.qan, rulesFromRow(r));
+  return {
+    givenName: details?.givenName ?? null,
+    familyName: details?.familyName ?? null,
+    rows: row.achievements,
+    rules,
+  };
 }
 
 // ---------------------------------------------------------------------------------------

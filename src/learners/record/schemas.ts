@@ -38,6 +38,87 @@ const CountingCreditSchema = Type.Intersect([
   }),
 ]);
 
+const VerdictGroupSchema = Type.Object(
+  {
+    id: Type.String(),
+    title: Type.String(),
+    mandatory: Type.Boolean(),
+    credits: Type.Integer({ description: 'Counted credits' }),
+    units: Type.Integer({ description: 'Counted units' }),
+    minCredits: Nullable(Type.Integer()),
+    maxCredits: Nullable(Type.Integer()),
+    minUnits: Nullable(Type.Integer()),
+    maxUnits: Nullable(Type.Integer()),
+    missingUnits: Type.Array(Type.String(), { description: 'Units of a mandatory group nothing fills' }),
+    met: Type.Boolean(),
+  },
+  { title: 'RecordVerdictGroup' },
+);
+
+export const VerdictExclusionSchema = Type.Object(
+  {
+    recordId: Type.String(),
+    urn: Type.String(),
+    title: Nullable(Type.String()),
+    awardDate: Nullable(Type.String()),
+    credit: Nullable(Type.Integer()),
+    reason: Type.Union(
+      [
+        Type.Literal('withdrawn'),
+        Type.Literal('after-date'),
+        Type.Literal('expired'),
+        Type.Literal('duplicate-unit'),
+        Type.Literal('barred'),
+        Type.Literal('over-group-maximum'),
+        Type.Literal('not-needed'),
+      ],
+      { description: 'Why it does not count (or not all of it) towards this qualification' },
+    ),
+    creditsNotCounted: Type.Integer(),
+    explanation: Type.String({ description: 'The reason in words' }),
+  },
+  { title: 'RecordVerdictExclusion' },
+);
+
+export const RecordVerdictSchema = Type.Object(
+  {
+    date: Type.String({ description: 'The date the rules were applied on (today)' }),
+    achieved: Type.Boolean(),
+    exhaustive: Type.Boolean({ description: 'False only when the search bound stopped the evaluator' }),
+    creditsCounted: Type.Integer(),
+    creditsRequired: Type.Integer(),
+    creditsRemaining: Type.Integer({
+      description:
+        "Credits still needed, at least: the largest of the shortfalls on the total, the level rule and the groups' minimums added up (the cheapest completion is OCF 06)",
+    }),
+    unitsRemaining: Type.Integer({
+      description: "Units still needed, at least: mandatory units missing plus the groups' unit minimums not met",
+    }),
+    creditsAtLevel: Nullable(Type.Object({ level: Type.String(), counted: Type.Integer(), required: Type.Integer() })),
+    summary: Type.String({ description: 'The verdict in one sentence' }),
+    unmet: Type.Array(Type.Object({ rule: Type.String(), group: Nullable(Type.String()), message: Type.String() })),
+    groups: Type.Array(VerdictGroupSchema),
+    counted: Type.Array(
+      Type.Object({
+        recordId: Type.String(),
+        urn: Type.String(),
+        countsAs: Type.String(),
+        group: Type.String(),
+        credits: Type.Integer(),
+        counted: Type.Integer(),
+      }),
+      { description: 'Which credit counted in which group' },
+    ),
+    excluded: Type.Array(VerdictExclusionSchema, {
+      description: "Credits of this qualification's units that do not count here, and why",
+    }),
+  },
+  {
+    title: 'RecordVerdict',
+    description: 'The rules-of-combination verdict, the same as OCF 04 gives for this learner and date',
+  },
+);
+
 export const RecordQualificationSchema = Type.Object(
   {
     qan: Type.String(),
@@ -46,9 +127,10 @@ export const RecordQualificationSchema = Type.Object(
     totalCredits: Type.Integer({ description: 'Credits the qualification needs' }),
     creditsTowards: Type.Integer({
       description:
-        'Credit value of the distinct units held (active) that sit in its rules; for the exact rules-of-combination answer see OCF 04',
+        'Credit value of the distinct units held (active) that sit in its rules: where credits can count; the rules answer is `verdict`',
     }),
     awarded: Type.Boolean({ description: 'An active award of this qualification is on the record' }),
+    verdict: Nullable(RecordVerdictSchema),
     awards: Type.Array(RecordAchievementSchema),
     credits: Type.Array(CountingCreditSchema),
   },

@@ -82,13 +82,16 @@ export async function learnerRecord(
   const pass = await openLearner(graph, principal, uln, what);
   const withNames = seesNames(principal, uln);
   const read = await readRecord(graph, uln, { onlyAo: pass.onlyAo, withNames });
+  const now = clock();
   const view = buildRecordView({
     uln,
     scope: pass.scope,
     name: withNames ? { givenName: read.givenName, familyName: read.familyName } : null,
     rows: read.rows,
+    rules: read.rules,
+    date: now.toISOString().slice(0, 10),
   });
-  return { ...view, generatedAt: clock().toISOString() };
+  return { ...view, generatedAt: now.toISOString() };
 }
 
 /** The signed-in learner's own record (the ULN their token carries). */
@@ -294,6 +297,8 @@ export async function openRecordLink(
     scope: 'all',
     name: state.showName ? { givenName: read.givenName, familyName: read.familyName } : null,
     rows: read.rows,
+    rules: read.rules,
+    date: now.toISOString().slice(0, 10),
   });
   return {
     ...view,
