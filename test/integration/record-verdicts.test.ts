@@ -177,7 +177,12 @@ t.test('the record and OCF 04 agree on every qualification of every generated le
       const edges = [...q.equivalences, ...catalogue.equivalences];
       for (let grew = true; grew;) {
         grew = false;
-        for (const e of edges) if (own.has(e.to) && !own.has(e.from)) (own.add(e.from), (grew = true));
+        for (const e of edges) {
+          if (own.has(e.to) && !own.has(e.from)) {
+            own.add(e.from);
+            grew = true;
+          }
+        }
       }
       const ofItsUnits = (e: { urn: string; reason: string }) => e.reason !== 'not-in-qualification' && own.has(e.urn);
       const { progress } = await qualificationProgress(graph, adviser, q.qan, l.uln, TODAY);

@@ -478,8 +478,15 @@ export function buildRecordView(input: {
       if (a.awarded !== b.awarded) return a.awarded ? -1 : 1;
       const achieved = (q: RecordQualification) => q.verdict?.achieved === true;
       if (achieved(a) !== achieved(b)) return achieved(a) ? -1 : 1;
+      // The share that counts by the rules; without rules, the share where credits can count.
       const share = (q: RecordQualification) =>
-        q.verdict && q.verdict.creditsRequired > 0 ? q.verdict.creditsCounted / q.verdict.creditsRequired : 0;
+        q.verdict
+          ? q.verdict.creditsRequired > 0
+            ? q.verdict.creditsCounted / q.verdict.creditsRequired
+            : 0
+          : q.totalCredits > 0
+            ? q.creditsTowards / q.totalCredits
+            : 0;
       if (share(a) !== share(b)) return share(b) - share(a);
       return a.qan < b.qan ? -1 : a.qan > b.qan ? 1 : 0;
     });
