@@ -62,8 +62,11 @@ export function recordReport(record: RecordAnswer): Report {
     sections.push({
       heading: `${q.title} (${q.qan})`,
       paragraphs: [
-        `${q.awarded ? 'Awarded. ' : ''}Level ${q.level}.`,
-        q.verdict ? q.verdict.summary : 'The catalogue holds no rules of combination for it.',
+        `${q.awarded ? 'Awarded. ' : ''}Level ${q.level}. ${
+          q.verdict
+            ? q.verdict.summary
+            : `Units held in its rules: ${q.creditsTowards} of the ${q.totalCredits} credits it needs (the catalogue holds no rules of combination to judge them by).`
+        }`,
         ...(q.verdict?.excluded ?? []).map(
           (e) => `Not counted: ${e.urn}${e.title ? ` ${e.title}` : ''} (record ${e.recordId}): ${e.explanation}.`,
         ),
