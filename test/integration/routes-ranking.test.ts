@@ -14,7 +14,7 @@ import type { Catalogue } from '../../src/catalogue/model.js';
 import { generateAchievements, generateLearners } from '../../src/learners/generator.js';
 import { generatePathwayData, REGIONS } from '../../src/pathways/generator.js';
 import { candidateBatch, findCandidates, learnerProfile, loadPathwayData } from '../../src/pathways/repository.js';
-import { rankRoutes } from '../../src/pathways/ranking.js';
+import { rankRoutes } from '../../src/pathways/rules/ranking.js';
 import { learnerRoutes } from '../../src/pathways/service.js';
 import { forgetRouteRules, rulesCacheOf } from '../../src/pathways/rules-cache.js';
 import type { Principal } from '../../src/platform/auth.js';

@@ -7,7 +7,7 @@ import t from 'tap';
 import type { LearnerCredit, Qualification, Unit } from '../../src/catalogue/model.js';
 import { generateCatalogue } from '../../src/catalogue/generator.js';
 import { generateAchievements, generateLearners } from '../../src/learners/generator.js';
-import { optimiseRoute } from '../../src/pathways/optimiser.js';
+import { optimiseRoute } from '../../src/pathways/rules/optimiser/index.js';
 import {
   compareCombined,
   countingUnits,
@@ -17,7 +17,7 @@ import {
   type CombinedRoute,
   type RankedRoute,
   type RouteCandidate,
-} from '../../src/pathways/ranking.js';
+} from '../../src/pathways/rules/ranking.js';
 import { RulesCache } from '../../src/pathways/rules-cache.js';
 import type { CandidateRules } from '../../src/pathways/repository.js';
 import { evaluate } from '../../src/catalogue/roc.js';

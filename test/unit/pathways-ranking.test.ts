@@ -1,5 +1,5 @@
 /**
- * Ranking routes across qualifications and finding combined routes (src/pathways/ranking.ts).
+ * Ranking routes across qualifications and finding combined routes (src/pathways/rules/ranking.ts).
  * Small hand-made catalogues whose answers can be worked out on paper.
  */
 import t from 'tap';
@@ -12,7 +12,7 @@ import {
   rankRoutes,
   type RankedRoute,
   type RouteCandidate,
-} from '../../src/pathways/ranking.js';
+} from '../../src/pathways/rules/ranking.js';
 import { generatePathwayData, REGIONS } from '../../src/pathways/generator.js';
 import { generateCatalogue } from '../../src/catalogue/generator.js';
 

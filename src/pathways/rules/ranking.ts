@@ -11,10 +11,10 @@
  *
  * docs/routes-to-achievement.md says the same in plain words.
  */
-import { evaluate } from '../catalogue/roc.js';
-import type { UnmetReason } from '../catalogue/roc.js';
-import type { Equivalence, LearnerCredit, Qualification, Unit } from '../catalogue/model.js';
-import { optimiseRoute, type RouteResult } from './optimiser.js';
+import { evaluate } from '../../catalogue/roc.js';
+import type { UnmetReason } from '../../catalogue/roc.js';
+import type { Equivalence, LearnerCredit, Qualification, Unit } from '../../catalogue/model.js';
+import { optimiseRoute, type RouteResult } from './optimiser/index.js';
 
 export interface RouteCandidate {
   qualification: Qualification;

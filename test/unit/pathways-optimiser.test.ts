@@ -12,8 +12,8 @@
  */
 import t from 'tap';
 import fc from 'fast-check';
-import { optimiseRoute, minSumAtLeast } from '../../src/pathways/optimiser.js';
-import type { RouteInput, RouteResult } from '../../src/pathways/optimiser.js';
+import { optimiseRoute, minSumAtLeast } from '../../src/pathways/rules/optimiser/index.js';
+import type { RouteInput, RouteResult } from '../../src/pathways/rules/optimiser/index.js';
 import { evaluate } from '../../src/catalogue/roc.js';
 import type { Evaluation } from '../../src/catalogue/roc.js';
 import type { LearnerCredit, Level, Qualification, RuleGroup, Unit } from '../../src/catalogue/model.js';

@@ -4,8 +4,8 @@
  * case says why it is the answer.
  */
 import t from 'tap';
-import { optimiseRoute } from '../../src/pathways/optimiser.js';
-import type { RouteInput, RouteResult } from '../../src/pathways/optimiser.js';
+import { optimiseRoute } from '../../src/pathways/rules/optimiser/index.js';
+import type { RouteInput, RouteResult } from '../../src/pathways/rules/optimiser/index.js';
 import type { LearnerCredit, Level, Qualification, RuleGroup, Unit } from '../../src/catalogue/model.js';
 
 // ---- small builders ----

@@ -34,10 +34,10 @@
  * A node limit keeps the work bounded; when it is reached the answer says so
  * (`exhaustive: false`) and the best route known is returned, not claimed optimal.
  */
-import { evaluate, transport, yearsBefore } from '../catalogue/roc.js';
-import type { Evaluation, EvaluationInput, UnmetReason } from '../catalogue/roc.js';
-import { levelRank } from '../catalogue/model.js';
-import type { Qualification, RuleGroup, Unit } from '../catalogue/model.js';
+import { evaluate, transport, yearsBefore } from '../../../catalogue/roc.js';
+import type { Evaluation, EvaluationInput, UnmetReason } from '../../../catalogue/roc.js';
+import { levelRank } from '../../../catalogue/model.js';
+import type { Qualification, RuleGroup, Unit } from '../../../catalogue/model.js';
 
 /** Work allowed (search nodes plus evaluator nodes) before the optimiser stops and says so. */
 export const DEFAULT_ROUTE_MAX_NODES = 200_000;
