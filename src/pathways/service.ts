@@ -22,7 +22,13 @@ import {
   type CandidateRules,
   type OfferingProvider,
 } from './repository.js';
-import { plannedCredits, RouteRanker, type CombinedRoute, type RankedRoute, type UnreachableRoute } from './rules/ranking.js';
+import {
+  plannedCredits,
+  RouteRanker,
+  type CombinedRoute,
+  type RankedRoute,
+  type UnreachableRoute,
+} from './rules/ranking.js';
 import { rulesCacheOf } from './rules-cache.js';
 
 export const DEFAULT_ROUTE_LIMIT = 10;
