@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's own Neo4j 5.26 Community server, for development and CI.
-#   scripts/neo4j.sh fetch | start | stop | status | restart | reset
+#   scripts/neo4j.sh fetch | start | stop | status | restart | reset | dump DIR | load DIR
 # Maven resolves org.neo4j:neo4j into .local/neo4j/lib once; the server keeps its data
 # in .local/neo4j/home/data. Both folders are git-ignored.
 set -euo pipefail
@@ -127,6 +127,18 @@ status() {
   echo "stopped"; return 3
 }
 
+# neo4j-admin on the stopped store: Community has no online backup, and a stopped store is
+# consistent by construction. The server is started again afterwards if it was running.
+admin() {
+  local was_running=0
+  if running_pid >/dev/null; then was_running=1; stop; fi
+  fetch
+  local status=0
+  NEO4J_HOME="$HOME_DIR" NEO4J_CONF="$CONF_DIR" java -cp "$LIB/*" org.neo4j.cli.AdminTool "$@" || status=$?
+  if [[ $was_running -eq 1 ]]; then start; fi
+  return $status
+}
+
 case "${1:-}" in
   fetch) fetch ;;
   start) start ;;
@@ -134,5 +146,9 @@ case "${1:-}" in
   restart) stop; start ;;
   status) status ;;
   reset) stop; rm -rf "$HOME_DIR/data"; log "data removed" ;;
-  *) echo "usage: $0 fetch|start|stop|restart|status|reset" >&2; exit 2 ;;
+  dump) [[ -n "${2:-}" ]] || { echo "usage: $0 dump DIR" >&2; exit 2; }
+    mkdir -p "$2"; admin database dump neo4j --to-path="$2" --overwrite-destination=true ;;
+  load) [[ -f "${2:-}/neo4j.dump" ]] || { echo "usage: $0 load DIR (a folder holding neo4j.dump)" >&2; exit 2; }
+    admin database load neo4j --from-path="$2" --overwrite-destination=true ;;
+  *) echo "usage: $0 fetch|start|stop|restart|status|reset|dump DIR|load DIR" >&2; exit 2 ;;
 esac

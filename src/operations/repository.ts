@@ -252,3 +252,20 @@ export async function reportDesk(
 > {
   return graph.read('operations/report-desk', { from: from.toISOString(), to: to.toISOString() });
 }
+
+// --- backup manifest (src/operations/backup.ts) ------------------------------------------
+
+export interface GraphCounts {
+  labels: Record<string, number>;
+  types: Record<string, number>;
+}
+
+/** Nodes per label and relationships per type: what a restore must give back. */
+export async function countGraph(graph: Graph): Promise<GraphCounts> {
+  const labels = await graph.read<{ label: string; count: number }>('operations/backup-label-counts');
+  const types = await graph.read<{ type: string; count: number }>('operations/backup-type-counts');
+  return {
+    labels: Object.fromEntries(labels.map((r) => [r.label, Number(r.count)])),
+    types: Object.fromEntries(types.map((r) => [r.type, Number(r.count)])),
+  };
+}
