@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { generateCatalogue } from '../src/catalogue/generator.js';
 import { generateAchievements, generateLearners } from '../src/learners/generator.js';
 import { optimiseRoute } from '../src/pathways/rules/optimiser/index.js';
-import { evaluate } from '../src/catalogue/roc.js';
+import { evaluate } from '../src/catalogue/rules/roc/index.js';
 import type { LearnerCredit, Qualification } from '../src/catalogue/model.js';
 
 const { values } = parseArgs({

@@ -27,7 +27,7 @@ import {
   type Unit,
 } from '../catalogue/model.js';
 import type { QualificationRules } from '../catalogue/repository.js';
-import { evaluate } from '../catalogue/roc.js';
+import { evaluate } from '../catalogue/rules/roc/index.js';
 import {
   ACTIONS,
   type Action,

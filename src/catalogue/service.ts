@@ -7,7 +7,7 @@ import type { Graph } from '../platform/neo4j.js';
 import type { Principal } from '../platform/auth.js';
 import { AppError } from '../platform/errors.js';
 import { openLearner, type LearnerPass } from '../learners/gate.js';
-import { evaluate, type Evaluation } from './roc.js';
+import { evaluate, type Evaluation } from './rules/roc/index.js';
 import {
   URN_PATTERN,
   QAN_PATTERN,

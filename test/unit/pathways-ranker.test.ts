@@ -20,7 +20,7 @@ import {
 } from '../../src/pathways/rules/ranking.js';
 import { RulesCache } from '../../src/pathways/rules-cache.js';
 import type { CandidateRules } from '../../src/pathways/repository.js';
-import { evaluate } from '../../src/catalogue/roc.js';
+import { evaluate } from '../../src/catalogue/rules/roc/index.js';
 
 const DATE = '2024-10-01';
 

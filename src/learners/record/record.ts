@@ -15,7 +15,7 @@
 import type { Principal } from '../../platform/auth.js';
 import type { LearnerScope } from '../access.js';
 import type { LearnerCredit, Level, Qualification, Unit, Equivalence } from '../../catalogue/model.js';
-import { evaluate, yearsBefore, type Evaluation, type UnmetRule } from '../../catalogue/roc.js';
+import { evaluate, yearsBefore, type Evaluation, type UnmetRule } from '../../catalogue/rules/roc/index.js';
 
 export interface CountsTowardsRow {
   qan: string;

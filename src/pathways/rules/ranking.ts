@@ -11,8 +11,8 @@
  *
  * docs/routes-to-achievement.md says the same in plain words.
  */
-import { evaluate } from '../../catalogue/roc.js';
-import type { UnmetReason } from '../../catalogue/roc.js';
+import { evaluate } from '../../catalogue/rules/roc/index.js';
+import type { UnmetReason } from '../../catalogue/rules/roc/index.js';
 import type { Equivalence, LearnerCredit, Qualification, Unit } from '../../catalogue/model.js';
 import { optimiseRoute, type RouteResult } from './optimiser/index.js';
 

@@ -4,7 +4,7 @@
  * work. Each step is a relaxation of the rules; docs/route-optimiser.md says why each is
  * sound. It reads the search state and leaves notes in it for the unit bound (unit-bounds.ts).
  */
-import { transport } from '../../../catalogue/roc.js';
+import { transport } from '../../../catalogue/rules/roc/index.js';
 import { leastFor } from './group-asks.js';
 import type { GroupAsk } from './group-asks.js';
 import type { SearchState } from './state.js';

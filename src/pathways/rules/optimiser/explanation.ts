@@ -1,5 +1,5 @@
 /** The optimiser's answers in words: why a qualification is out of reach. */
-import type { Evaluation } from '../../../catalogue/roc.js';
+import type { Evaluation } from '../../../catalogue/rules/roc/index.js';
 import type { Qualification, RuleGroup, Unit } from '../../../catalogue/model.js';
 import type { Failure } from './types.js';
 

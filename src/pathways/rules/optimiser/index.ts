@@ -4,7 +4,7 @@
  *
  * The question: which of the units the learner may still take complete a qualification for
  * the least extra credit? A route is a set S of available units such that evaluate()
- * (src/catalogue/roc.ts) says "achieved" for the learner's credits plus one planned credit per
+ * (src/catalogue/rules/roc/) says "achieved" for the learner's credits plus one planned credit per
  * unit of S, awarded on the evaluation date. The optimal route has the least total credit,
  * then the fewest units, then the lexicographically smallest sorted list of URNs.
  * docs/route-optimiser.md says the same in plain English.
@@ -40,7 +40,7 @@
  * (evaluate() with planned units), explanation.ts (the answers in words). This file puts them
  * together and is the module's public face.
  */
-import type { Evaluation } from '../../../catalogue/roc.js';
+import type { Evaluation } from '../../../catalogue/rules/roc/index.js';
 import type { Unit } from '../../../catalogue/model.js';
 import { bound } from './bounds.js';
 import { describe, explain } from './explanation.js';

@@ -3,8 +3,8 @@
  * (active) on the evaluation date, under an id no learner credit uses. Counts the calls and
  * their nodes, and remembers whether any answer was left unproven by a node bound.
  */
-import { evaluate } from '../../../catalogue/roc.js';
-import type { Evaluation } from '../../../catalogue/roc.js';
+import { evaluate } from '../../../catalogue/rules/roc/index.js';
+import type { Evaluation } from '../../../catalogue/rules/roc/index.js';
 import type { Unit } from '../../../catalogue/model.js';
 import type { RouteInput, RouteStats } from './types.js';
 

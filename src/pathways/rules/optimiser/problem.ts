@@ -4,7 +4,7 @@
  * valid credits, the usable available units as candidates, and the subset-sum tables over the
  * candidates for each suffix of the two search orders.
  */
-import { yearsBefore } from '../../../catalogue/roc.js';
+import { yearsBefore } from '../../../catalogue/rules/roc/index.js';
 import { levelRank } from '../../../catalogue/model.js';
 import type { Qualification, RuleGroup, Unit } from '../../../catalogue/model.js';
 import { emptyTable, tableWith, withValue } from './subset-sums.js';

@@ -5,7 +5,7 @@
  * stops at the first route with phase 1's credit and units (the lexicographically smallest
  * optimal route). The bounds (bounds.ts, unit-bounds.ts) cut; evaluate() decides.
  */
-import type { Evaluation } from '../../../catalogue/roc.js';
+import type { Evaluation } from '../../../catalogue/rules/roc/index.js';
 import { bound } from './bounds.js';
 import type { PlannedEvaluator } from './planned.js';
 import type { SearchState } from './state.js';

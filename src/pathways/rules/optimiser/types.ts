@@ -1,5 +1,5 @@
 /** The optimiser's public types, its constants, and the items its search reasons about. */
-import type { Evaluation, EvaluationInput, UnmetReason } from '../../../catalogue/roc.js';
+import type { Evaluation, EvaluationInput, UnmetReason } from '../../../catalogue/rules/roc/index.js';
 import type { Unit } from '../../../catalogue/model.js';
 
 /** Work allowed (search nodes plus evaluator nodes) before the optimiser stops and says so. */

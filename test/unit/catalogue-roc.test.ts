@@ -1,7 +1,7 @@
 /**
  * Property tests of the Rules of Combination evaluator against a brute-force oracle.
  *
- * The oracle below shares no code with src/catalogue/roc.ts. It tries EVERY assignment of
+ * The oracle below shares no code with src/catalogue/rules/roc/. It tries EVERY assignment of
  * every valid credit to "nowhere" or to one (group, unit) place it could fill, and every
  * held exemption to "nowhere" or one of its listed groups, then checks the rules of SPEC
  * 3.1 directly. A second, independent checker verifies that the allocation the evaluator
@@ -11,8 +11,8 @@
  */
 import t from 'tap';
 import fc from 'fast-check';
-import { evaluate, transport, DEFAULT_MAX_NODES } from '../../src/catalogue/roc.js';
-import type { Evaluation, EvaluationInput } from '../../src/catalogue/roc.js';
+import { evaluate, transport, DEFAULT_MAX_NODES } from '../../src/catalogue/rules/roc/index.js';
+import type { Evaluation, EvaluationInput } from '../../src/catalogue/rules/roc/index.js';
 import { LEVELS } from '../../src/catalogue/model.js';
 import type { Equivalence, LearnerCredit, Level, Qualification, RuleGroup, Unit } from '../../src/catalogue/model.js';
 

@@ -4,8 +4,8 @@
  * says why.
  */
 import t from 'tap';
-import { evaluate, yearsBefore } from '../../src/catalogue/roc.js';
-import type { Evaluation, EvaluationInput } from '../../src/catalogue/roc.js';
+import { evaluate, yearsBefore } from '../../src/catalogue/rules/roc/index.js';
+import type { Evaluation, EvaluationInput } from '../../src/catalogue/rules/roc/index.js';
 import type {
   Equivalence,
   Exemption,
