@@ -33,6 +33,29 @@ export default tseslint.config(
     },
   },
   {
+    // Issue 11: no function in src/ over 150 lines (blank lines and comments not counted), so
+    // that each one can be read and tested as one thing. Tests and benches are not held to it.
+    files: ['src/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 150, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // Still to split (issue 11 part 2): remove a file from this list when its long function is.
+    // The route plugins are the adapters' owner's, in the middle of their own rework.
+    files: [
+      'src/achievements/batches/routes.ts',
+      'src/analytics/query-text.ts',
+      'src/catalogue/catalogue-file.ts',
+      'src/catalogue/generator.ts',
+      'src/catalogue/routes.ts',
+      'src/cli.ts',
+      'src/config.ts',
+      'src/identity/identity-routes.ts',
+      'src/learners/record/routes.ts',
+      'src/operations/routes.ts',
+    ],
+    rules: { 'max-lines-per-function': 'off' },
+  },
+  {
     files: ['test/**', 'bench/**'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
