@@ -30,6 +30,7 @@ import { JobQueue } from '../importers/queue.js';
 import { healthRoutes } from './operations/health.js';
 import { metricsRoute, operationsRoutes, serviceStatusRoute } from './operations/routes.js';
 import { identityRoutes } from './identity/routes.js';
+import { credentialRoutes } from './learners/credentials/routes.js';
 import { graphqlPlugin } from './graphql.js';
 import { catalogueRoutes } from './catalogue/routes.js';
 import { learnerRoutes } from './learners/routes.js';
@@ -201,6 +202,7 @@ export async function buildApp(
   await app.register(serviceStatusRoute);
   await app.register(catalogueRoutes);
   await app.register(learnerRoutes);
+  await app.register(credentialRoutes);
   await app.register(pathwaysRoutes);
   await app.register(analyticsRoutes, {
     timeoutMs: config.analyticsTimeoutMs,

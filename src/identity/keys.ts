@@ -210,6 +210,23 @@ export class KeyRing {
       .sign(key.privateKey);
   }
 
+  /**
+   * Sign a verifiable credential (issue 17 point 6) with the current key: a JWT whose
+   * payload is the credential, typ "vc+jwt", its kid in the JWKS. It can never pass for an
+   * access token: those need typ "at+jwt", an audience and roles.
+   */
+  async signCredential(payload: Record<string, unknown>): Promise<{ jwt: string; kid: string }> {
+    const key = this.current;
+    const now = Math.floor(this.now() / 1000);
+    const jwt = await new SignJWT(payload)
+      .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: 'vc+jwt', cty: 'vc' })
+      .setIssuer(this.issuer)
+      .setIssuedAt(now)
+      .setNotBefore(now)
+      .sign(key.privateKey);
+    return { jwt, kid: key.kid };
+  }
+
   /** Every access-token check (verifyAccessToken), against every published key. */
   async verify(token: string): Promise<Principal> {
     this.refresh();

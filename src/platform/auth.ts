@@ -103,6 +103,8 @@ export interface Tokens {
   issue(claims: TokenClaims): Promise<string>;
   verify(token: string): Promise<Principal>;
   publicJwks(): { keys: JWK[] };
+  /** Sign a verifiable credential (typ vc+jwt) with the current published key. */
+  signCredential?(payload: Record<string, unknown>): Promise<{ jwt: string; kid: string }>;
 }
 
 export class TokenError extends Error {

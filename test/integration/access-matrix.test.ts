@@ -502,6 +502,9 @@ const REST: Record<string, (a: About, caller: Caller) => RestRequest | Promise<R
     url: `/learners/${a.uln}/record-links/${a.linkId}`,
   }),
   'GET /record-links/:token': (a) => ({ method: 'GET', url: `/record-links/${a.linkToken}` }),
+  'POST /me/credentials': () => ({ method: 'POST', url: '/me/credentials', payload: {} }),
+  'POST /credentials/verify': () => ({ method: 'POST', url: '/credentials/verify', payload: { credential: 'x.y.z' } }),
+  'GET /credentials/status/:list': () => ({ method: 'GET', url: '/credentials/status/revocation-1' }),
   'GET /learners/:uln/access-log': (a) => ({ method: 'GET', url: `/learners/${a.uln}/access-log` }),
   'PUT /learners/:uln/availability': (a, caller) => ({
     method: 'PUT',
