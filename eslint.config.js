@@ -45,7 +45,6 @@ export default tseslint.config(
       'src/achievements/batches/routes.ts',
       'src/analytics/query-text.ts',
       'src/catalogue/catalogue-file.ts',
-      'src/catalogue/generator.ts',
       'src/catalogue/routes.ts',
       'src/cli.ts',
       'src/config.ts',

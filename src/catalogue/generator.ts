@@ -645,6 +645,25 @@ function makeQualification(
     if (credits >= 1) q.minCreditsAtLevel = { level: LEVELS[rank], credits };
   }
 
+  addCrossRules(rnd, drawer, units, used, { sectorIndex, rank }, optionalWithMinimum, q);
+  if (rnd.chance(0.08)) q.validityYears = rnd.int(3, 10);
+  return q;
+}
+
+/**
+ * The rules across a qualification's groups, drawn after its groups (in this order, so that a
+ * seed draws the same catalogue): sometimes a barred pair, equivalences, an exemption.
+ */
+function addCrossRules(
+  rnd: Random,
+  drawer: UnitDrawer,
+  units: Unit[],
+  used: Set<number>,
+  { sectorIndex, rank }: { sectorIndex: number; rank: number },
+  optionalWithMinimum: Draft[],
+  q: Qualification,
+): void {
+  const credit = (u: number) => units[u].credit;
   // A barred pair inside an optional group that has room to lose either unit.
   if (rnd.chance(0.08)) {
     const candidates = optionalWithMinimum.filter((d) => d.members.length >= 3);
@@ -694,9 +713,6 @@ function makeQualification(
     };
     q.exemptions.push(ex);
   }
-
-  if (rnd.chance(0.08)) q.validityYears = rnd.int(3, 10);
-  return q;
 }
 
 /** Split n into k positive whole parts at random. */
