@@ -38,6 +38,7 @@ import { pathwaysRoutes } from './pathways/routes.js';
 import { analyticsRoutes } from './analytics/routes.js';
 import { batchRoutes } from './achievements/batches/routes.js';
 import { achievementRoutes } from './achievements/routes.js';
+import { portal } from './web/plugin.js';
 
 export interface AppDeps {
   graph: Graph;
@@ -155,10 +156,8 @@ export async function buildApp(
   // Before any route plugin: a hook applies only to routes registered after it.
   await app.register(activeSubjectCheck);
   await app.register(rateLimits, { config });
-  await app.register(maintenanceRefusals, {
-    gate: options.gate ?? new MaintenanceGate(graph, config.maintenanceRefreshMs),
-    owned: !options.gate,
-  });
+  const gate = options.gate ?? new MaintenanceGate(graph, config.maintenanceRefreshMs);
+  await app.register(maintenanceRefusals, { gate, owned: !options.gate });
 
   await app.register(swagger, {
     openapi: {
@@ -212,6 +211,14 @@ export async function buildApp(
   });
   await app.register(batchRoutes);
   await app.register(achievementRoutes);
+  // The web portal: pages on the same services, with sessions instead of bearer tokens.
+  await app.register(portal, {
+    identity: options.identity,
+    banner: (lang) => {
+      const [next] = gate.announced();
+      return next ? (lang === 'cy' ? next.messageCy : next.messageEn) : null;
+    },
+  });
 
   return app;
 }

@@ -95,6 +95,12 @@ export interface Config {
   probeIntervalSeconds: number;
   /** Consecutive failed probes that open an unplanned outage. */
   probeFailures: number;
+  /** NODE_ENV=production: no demo accounts are made. */
+  production: boolean;
+  /** A portal session ends after this long without a request, seconds. */
+  portalIdleSeconds: number;
+  /** A portal session ends this long after it began, whatever happens, seconds. */
+  portalMaxSeconds: number;
 }
 
 /** At most `max` requests in `windowSeconds`. */
@@ -293,6 +299,9 @@ export function loadConfig(env: Env = process.env): Config {
     probeUrl: url('PROBE_URL', `${publicUrl}/health/ready`, ['http', 'https']) as string,
     probeIntervalSeconds: int('PROBE_INTERVAL_SECONDS', 60, 0, 3_600),
     probeFailures: int('PROBE_FAILURES', 3, 1, 100),
+    production: env.NODE_ENV === 'production',
+    portalIdleSeconds: int('PORTAL_IDLE_SECONDS', 30 * 60, 5, 24 * 3600),
+    portalMaxSeconds: int('PORTAL_MAX_SECONDS', 12 * 3600, 60, 7 * 86_400),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

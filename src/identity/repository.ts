@@ -371,3 +371,18 @@ export async function recordSigningKeys(
 ): Promise<void> {
   await graph.write('identity/record-signing-keys', { keys });
 }
+
+/** A new set-password token for a user who is not disabled; false when there is none such. */
+export async function issueSetupToken(
+  graph: Graph,
+  id: string,
+  setupTokenHash: string,
+  setupTokenExpiresAt: string,
+): Promise<boolean> {
+  const rows = await graph.write('identity/issue-setup-token', {
+    id,
+    setupTokenHash: graph.sealer.keyedHash(setupTokenHash),
+    setupTokenExpiresAt,
+  });
+  return rows.length === 1;
+}

@@ -404,3 +404,51 @@ export async function revokeClient(
   deps.log?.info({ clientId, organisation: ukprn, by: principal.subject }, 'API client revoked');
   return client;
 }
+
+// --- the portal: who you are, a forgotten password ---------------------------------------
+
+/** The caller's organisation as the portal shows it (name and kind), or null for a learner. */
+export async function organisationOf(
+  deps: Pick<IdentityDeps, 'graph'>,
+  principal: Principal,
+): Promise<{ ukprn: string; name: string | null; kind: string | null } | null> {
+  if (!principal.organisation) return null;
+  const org = await repo.getOrganisation(deps.graph, principal.organisation);
+  return { ukprn: principal.organisation, name: org?.name ?? null, kind: org?.kind ?? null };
+}
+
+/** How long a forgotten-password link works. */
+export const RESET_LINK_HOURS = 2;
+
+/**
+ * A forgotten password: when the email belongs to a user who may sign in, a single-use
+ * link to set a new one goes to that address. The answer is the same either way, so the
+ * form tells nobody which addresses have accounts.
+ */
+export async function requestPasswordReset(deps: IdentityDeps, email: string): Promise<void> {
+  const user = await repo.userByEmail(deps.graph, normaliseEmail(email));
+  if (!user || user.disabled) {
+    deps.log?.info({}, 'password reset asked for an address without an account');
+    return;
+  }
+  const now = nowOf(deps);
+  const setup = newOpaqueToken(user.id);
+  const expiresAt = setPasswordExpiry(now, RESET_LINK_HOURS);
+  if (!(await repo.issueSetupToken(deps.graph, user.id, setup.hash, expiresAt.toISOString()))) return;
+  const link = `${deps.publicUrl}/set-password?token=${encodeURIComponent(setup.token)}`;
+  await deps.mailer.send({
+    to: normaliseEmail(email),
+    kind: 'identity-password-reset',
+    subject: 'Reset your password for the Personal Learning Record service',
+    text: [
+      'Someone asked to reset the password of your Personal Learning Record account.',
+      '',
+      'Choose a new password with this link. It works once, and until ' + expiresAt.toUTCString() + ':',
+      '',
+      link,
+      '',
+      'If it was not you, ignore this message: your password stays as it is.',
+    ].join('\n'),
+  });
+  deps.log?.info({ userId: user.id }, 'password reset link sent');
+}

@@ -62,6 +62,8 @@ interface EntryBase {
 
 export interface RestEntry extends EntryBase {
   kind: 'rest';
+  /** A portal page (src/web): the caller comes from the session cookie, and forms carry a CSRF token. */
+  page?: boolean;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** As registered, with :params and * wildcards. */
   url: string;
@@ -144,6 +146,13 @@ const rest = (
   rules: Rules,
   extra: Pick<EntryBase, 'variant' | 'note'> = {},
 ): RestEntry => ({ kind: 'rest', method, url, rules, ...extra });
+/** A portal page: refused means sent to sign in (no session) or a 403 page. */
+const page = (
+  method: RestEntry['method'],
+  url: string,
+  rules: Rules,
+  extra: Pick<EntryBase, 'variant' | 'note'> = {},
+): RestEntry => ({ kind: 'rest', method, url, rules, page: true, ...extra });
 const gql = (
   type: string,
   field: string,
@@ -273,6 +282,22 @@ export const ACCESS_MATRIX: readonly MatrixEntry[] = [
 
   // --- analytics ------------------------------------------------------------------------
   rest('POST', '/analytics/cypher', ANALYST, { note: 'personal details out of reach: docs/analytics.md' }),
+
+  // --- the portal (src/web): pages, with a session cookie instead of a token ------------
+  rest('GET', '/assets/*', PUBLIC, { note: "govuk-frontend's and the portal's CSS, JS, fonts, images" }),
+  page('GET', '/', PUBLIC, { note: 'the start page' }),
+  page('GET', '/accessibility', PUBLIC),
+  page('GET', '/cookies', PUBLIC),
+  page('GET', '/privacy', PUBLIC),
+  page('GET', '/sign-in', PUBLIC),
+  page('POST', '/sign-in', PUBLIC, { note: 'rate limited per address and per account; lock-out' }),
+  page('POST', '/sign-out', PUBLIC),
+  page('GET', '/signed-out', PUBLIC),
+  page('GET', '/account', SIGNED_IN, { note: 'who you are signed in as, and your organisation' }),
+  page('GET', '/set-password', PUBLIC),
+  page('POST', '/set-password', PUBLIC, { note: 'needs a live set-password token; rate limited' }),
+  page('GET', '/forgotten-password', PUBLIC),
+  page('POST', '/forgotten-password', PUBLIC, { note: 'the same answer whether or not the address has an account' }),
 
   // --- GraphQL --------------------------------------------------------------------------
   gql('Query', 'health', PUBLIC),
@@ -427,7 +452,11 @@ export function renderMatrix(matrix: readonly MatrixEntry[] = ACCESS_MATRIX): st
     '',
     '### REST',
     '',
-    table(matrix.filter((e) => e.kind === 'rest')),
+    table(matrix.filter((e) => e.kind === 'rest' && !e.page)),
+    '',
+    '### Portal pages (a session cookie; refused: sent to sign in, or a 403 page)',
+    '',
+    table(matrix.filter((e) => e.kind === 'rest' && e.page)),
     '',
     '### GraphQL (POST /graphql)',
     '',

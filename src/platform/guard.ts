@@ -12,6 +12,12 @@ export type Access = { public: true } | { roles: readonly Role[] };
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * A portal page (src/web): its caller comes from the session cookie, not a bearer
+     * token, so the portal enforces the same rule with `enforceAccess` once the session
+     * is read. Pages are not part of the OpenAPI document.
+     */
+    page?: boolean;
   }
   interface FastifyRequest {
     principal?: Principal;
@@ -49,6 +55,13 @@ export function hasRole(principal: Principal | undefined, roles: readonly Role[]
   return principal !== undefined && principal.roles.some((r) => roles.includes(r));
 }
 
+/** The rule applied to a caller: throws 401 without one, 403 without a role the rule names. */
+export function enforceAccess(rule: Access, principal: Principal | undefined, how: string): void {
+  if ('public' in rule) return;
+  if (!principal) throw unauthorized(`sign in first: this needs ${how}`);
+  if (!hasRole(principal, rule.roles)) throw forbidden(`this needs one of the roles: ${rule.roles.join(', ')}`);
+}
+
 export const guard = fp(
   async (app: FastifyInstance, opts: { tokens: Tokens }) => {
     app.addHook('onRoute', (route) => {
@@ -64,6 +77,7 @@ export const guard = fp(
       }
       if ('roles' in rule) {
         if (rule.roles.length === 0) throw new Error(`route ${String(route.method)} ${route.url} allows no role`);
+        if (route.config?.page) return;
         const schema = (route.schema ??= {});
         const s = schema as Record<string, unknown>;
         s.security = [{ bearer: [] }];
@@ -77,13 +91,10 @@ export const guard = fp(
 
     app.addHook('onRequest', async (request) => {
       const rule = request.routeOptions.config?.access;
-      if (!rule || 'public' in rule) return;
+      if (!rule || 'public' in rule || request.routeOptions.config?.page) return;
       const principal = await authenticate(request, opts.tokens);
-      if (!principal) throw unauthorized('sign in first: this needs a bearer token');
       request.principal = principal;
-      if (!hasRole(principal, rule.roles)) {
-        throw forbidden(`this needs one of the roles: ${rule.roles.join(', ')}`);
-      }
+      enforceAccess(rule, principal, 'a bearer token');
     });
   },
   { name: 'plr-guard' },

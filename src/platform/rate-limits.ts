@@ -21,11 +21,18 @@ import { AppError, ErrorBody } from './errors.js';
 
 export type LimitCategory = 'sign-in' | 'token' | 'public';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The limit a route falls under when its URL does not say (portal forms: src/web). */
+    limit?: LimitCategory;
+  }
+}
+
 /** The token routes: each exchanges or spends a secret. */
 export const TOKEN_ROUTES: readonly string[] = ['/auth/refresh', '/auth/token', '/auth/logout', '/auth/set-password'];
 
 /** Open routes left unlimited: load-balancer probes and the static API docs. */
-const UNLIMITED_PREFIXES = ['/health/', '/docs'];
+const UNLIMITED_PREFIXES = ['/health/', '/docs', '/assets/'];
 
 /** Which limit a route falls under, or undefined for none. Pure. */
 export function limitCategory(url: string, isPublic: boolean): LimitCategory | undefined {
@@ -147,7 +154,7 @@ export const rateLimits = fp(
     // with a 429 answer.
     app.addHook('onRoute', (route) => {
       const isPublic = route.config?.access !== undefined && 'public' in route.config.access;
-      const category = limitCategory(route.url, isPublic);
+      const category = route.config?.limit ?? limitCategory(route.url, isPublic);
       if (!category) return;
       const schema = (route.schema ??= {}) as Record<string, unknown>;
       const response = (schema.response ??= {}) as Record<string, unknown>;

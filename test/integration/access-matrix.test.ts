@@ -29,6 +29,7 @@ import { PRINCIPALS, setupApp, tokenFor } from '../helpers/app.js';
 import { credit, learner, loadSample, recordUnitCredits, upsertLearners } from '../helpers/fixtures.js';
 import { startSmtp } from '../helpers/smtp.js';
 import { pdfText } from '../helpers/pdf.js';
+import { browserFor, formBody, pageOutcome } from '../helpers/portal.js';
 
 // PDFs are searched for what they must not show: their text must be readable.
 process.env.PDF_UNCOMPRESSED = '1';
@@ -301,7 +302,14 @@ function about(caller: Caller, c: Case): About {
 
 // --- one request per route and field ---------------------------------------------------------
 
-type RestRequest = { method: string; url: string; payload?: unknown; headers?: Record<string, string> };
+type RestRequest = {
+  method: string;
+  url: string;
+  payload?: unknown;
+  headers?: Record<string, string>;
+  /** A portal form: sent urlencoded with the session's CSRF token. */
+  form?: Record<string, string>;
+};
 type GqlRequest = { query: string; variables?: Record<string, unknown> };
 
 const qan = encodeURIComponent(qualification.qan);
@@ -569,6 +577,34 @@ const REST: Record<string, (a: About, caller: Caller) => RestRequest | Promise<R
     url: `/achievements/batches/${a.batchId}/report.csv`,
   }),
 
+  // --- portal pages ---
+  'GET /assets/*': () => ({ method: 'GET', url: '/assets/govuk-frontend.min.css' }),
+  'GET /': () => ({ method: 'GET', url: '/' }),
+  'GET /accessibility': () => ({ method: 'GET', url: '/accessibility?lang=cy' }),
+  'GET /cookies': () => ({ method: 'GET', url: '/cookies' }),
+  'GET /privacy': () => ({ method: 'GET', url: '/privacy' }),
+  'GET /sign-in': () => ({ method: 'GET', url: '/sign-in' }),
+  'POST /sign-in': () => ({
+    method: 'POST',
+    url: '/sign-in',
+    form: { email: 'matrix.signin@example.org', password: PASSWORD },
+  }),
+  'POST /sign-out': () => ({ method: 'POST', url: '/sign-out', form: {} }),
+  'GET /signed-out': () => ({ method: 'GET', url: '/signed-out' }),
+  'GET /account': () => ({ method: 'GET', url: '/account' }),
+  'GET /set-password': () => ({ method: 'GET', url: '/set-password?token=usr_nobody.x' }),
+  'POST /set-password': () => ({
+    method: 'POST',
+    url: '/set-password',
+    form: { token: 'usr_nobodyatall.notasecret', password: PASSWORD, confirm: PASSWORD },
+  }),
+  'GET /forgotten-password': () => ({ method: 'GET', url: '/forgotten-password' }),
+  'POST /forgotten-password': (a) => ({
+    method: 'POST',
+    url: '/forgotten-password',
+    form: { email: `matrix.nobody.${a.n}@example.org` },
+  }),
+
   'POST /analytics/cypher': () => ({
     method: 'POST',
     url: '/analytics/cypher',
@@ -761,6 +797,19 @@ interface Answer {
 
 async function ask(entry: MatrixEntry, caller: Caller, a: About): Promise<Answer> {
   const headers = await bearer(caller, caller === 'learner' ? { uln: OPEN } : {});
+  if (entry.kind === 'rest' && entry.page) {
+    const req = await REST[entryName(entry)](a, caller);
+    const browser = await browserFor(app, caller);
+    const form = req.form ? formBody({ ...req.form, _csrf: browser.csrf }) : undefined;
+    const res = await app.inject({
+      method: req.method as 'GET',
+      url: req.url,
+      payload: form?.payload,
+      headers: { ...browser.headers, ...form?.headers },
+    });
+    const outcome = pageOutcome(res);
+    return { ...outcome, body: res.body, fieldAnswered: res.statusCode < 400 && outcome.codes.length === 0 };
+  }
   if (entry.kind === 'rest') {
     const build = REST[entryName(entry)];
     const req = await build(a, caller);
