@@ -6,7 +6,7 @@
 import t from 'tap';
 import { bearer, setupApp } from '../helpers/app.js';
 import { startSmtp } from '../helpers/smtp.js';
-import { axeSummary, check, launch, listen, newContext, watchConsole } from '../helpers/browser.js';
+import { axeSummary, check, launch, listen, newContext, shoot, watchConsole } from '../helpers/browser.js';
 
 const smtp = await startSmtp();
 t.teardown(() => smtp.close());
@@ -158,7 +158,7 @@ t.test('without JavaScript: sign in, who am I, sign out', async (t) => {
   t.match(page.url(), /\/account$/);
   t.match(await page.textContent('main'), /Northshire Careers/);
   // axe runs scripts in the page, which JavaScript switched off forbids: the same pages were checked above.
-  await page.screenshot({ path: 'docs/screenshots/account-no-js.png', fullPage: true });
+  await shoot(page, 'account-no-js');
   await page.click('button:has-text("Sign out")');
   t.match(page.url(), /\/signed-out$/);
   await context.close();

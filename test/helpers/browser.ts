@@ -14,6 +14,8 @@ import type { App } from '../../src/app.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(PROJECT_ROOT, 'docs', 'screenshots');
+/** Screenshots are written only when asked (PORTAL_SCREENSHOTS=1), so a test run leaves the tree clean. */
+export const TAKE_SCREENSHOTS = process.env.PORTAL_SCREENSHOTS === '1';
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** What axe found on every page the file visited, for the note and the log. */
@@ -58,9 +60,14 @@ export async function check(t: Test, page: Page, screenshot?: string): Promise<v
     [],
     `axe: no WCAG 2.2 AA violation on ${new URL(page.url()).pathname} (${lang})`,
   );
-  if (screenshot) {
+  if (screenshot) await shoot(page, screenshot);
+}
+
+/** A full-page screenshot under docs/screenshots/ (when PORTAL_SCREENSHOTS=1). */
+export async function shoot(page: Page, name: string): Promise<void> {
+  if (TAKE_SCREENSHOTS) {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${screenshot}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
   }
 }
 
