@@ -250,6 +250,59 @@ interface Brace {
   kind?: 'value' | 'pattern' | 'subquery';
 }
 
+/** A subscript after a value at tokens[i] (a "["): only a literal integer index or a slice with literal bounds. */
+function subscriptRefusal(tokens: Token[], i: number): Refusal | undefined {
+  const prev = tokens[i - 1];
+  let k = i + 1;
+  const int = () => {
+    if (tokens[k]?.text === '-') k++;
+    if (tokens[k]?.kind === 'number' && /^[0-9_]+$/.test(tokens[k].text)) {
+      k++;
+      return true;
+    }
+    return false;
+  };
+  int();
+  if (tokens[k]?.text === '..') {
+    k++;
+    int();
+  } else if (k === i + 1) {
+    return refuse(
+      'subscript',
+      `${prev.text}[…]`,
+      'a computed subscript may read a property by a computed name; use a literal index, a slice or n.key',
+    );
+  }
+  if (tokens[k]?.text !== ']')
+    return refuse(
+      'subscript',
+      `${prev.text}[…]`,
+      'a computed subscript may read a property by a computed name; use a literal index, a slice or n.key',
+    );
+  return undefined;
+}
+
+/** A colon at tokens[i] that is not a map key: one label or relationship type of the schema, named in full. */
+function labelRefusal(tokens: Token[], i: number, names: ReadonlySet<string>): Refusal | undefined {
+  const next = tokens[i + 1];
+  if (!isName(next))
+    return refuse(
+      'label',
+      next?.text ?? 'end',
+      'a colon must be followed by a label or relationship type named in full (dynamic labels are refused)',
+    );
+  if (!names.has(next.text))
+    return refuse(
+      'label',
+      next.text,
+      `the label or relationship type ${next.text} is not in the analytics schema (docs/analytics.md)`,
+    );
+  const after = tokens[i + 2];
+  if (after && ['|', '&', '!', '%'].includes(after.text))
+    return refuse('label', after.text, 'label expressions (|, &, !, %) are refused: name one label, or n:A:B');
+  return undefined;
+}
+
 /**
  * The allow-list check of a query's text. Answers the first refusal found, or undefined.
  */
@@ -356,21 +409,8 @@ export function checkQueryText(text: string): Refusal | undefined {
           }
           break;
         }
-        if (!isName(next))
-          return refuse(
-            'label',
-            next?.text ?? 'end',
-            'a colon must be followed by a label or relationship type named in full (dynamic labels are refused)',
-          );
-        if (!names.has(next.text))
-          return refuse(
-            'label',
-            next.text,
-            `the label or relationship type ${next.text} is not in the analytics schema (docs/analytics.md)`,
-          );
-        const after = tokens[i + 2];
-        if (after && ['|', '&', '!', '%'].includes(after.text))
-          return refuse('label', after.text, 'label expressions (|, &, !, %) are refused: name one label, or n:A:B');
+        const bad = labelRefusal(tokens, i, names);
+        if (bad) return bad;
         i++;
         break;
       }
@@ -384,33 +424,8 @@ export function checkQueryText(text: string): Refusal | undefined {
         return refuse('text', '::', 'type predicates (::) are refused');
       case '[': {
         if (endsValue(prev)) {
-          // A subscript: only a literal integer index or a slice with literal bounds.
-          let k = i + 1;
-          const int = () => {
-            if (tokens[k]?.text === '-') k++;
-            if (tokens[k]?.kind === 'number' && /^[0-9_]+$/.test(tokens[k].text)) {
-              k++;
-              return true;
-            }
-            return false;
-          };
-          int();
-          if (tokens[k]?.text === '..') {
-            k++;
-            int();
-          } else if (k === i + 1) {
-            return refuse(
-              'subscript',
-              `${prev.text}[…]`,
-              'a computed subscript may read a property by a computed name; use a literal index, a slice or n.key',
-            );
-          }
-          if (tokens[k]?.text !== ']')
-            return refuse(
-              'subscript',
-              `${prev.text}[…]`,
-              'a computed subscript may read a property by a computed name; use a literal index, a slice or n.key',
-            );
+          const bad = subscriptRefusal(tokens, i);
+          if (bad) return bad;
         }
         stack.push({ open: '[' });
         break;
