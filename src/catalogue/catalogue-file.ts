@@ -690,7 +690,57 @@ function checkQualification(
     }
   }
 
-  // Level minimum.
+  const minCreditsAtLevel = checkLevelMinimum(ch, obj, path, who, totalCredits, allCertain, qualUnits);
+
+  const barred = checkBarred(ch, obj, path, who, mandatoryUnits);
+
+  // Equivalences for this qualification.
+  const eqRaw = ch.array(obj, 'equivalences', path, who, ch.lim.maxEquivalencesPerQualification, false);
+  const equivalences = eqRaw ? checkEquivalences(ch, eqRaw, at(path, 'equivalences'), who) : [];
+
+  const exemptions = checkExemptions(ch, obj, path, who, groupsReadable ? groupIds : undefined);
+
+  const validityYears = ch.integer(
+    obj,
+    'validityYears',
+    path,
+    who,
+    1,
+    ch.lim.maxValidityYears,
+    'bad-validity-years',
+    false,
+  );
+
+  if (ch.errors.count > errorsBefore) return undefined;
+  const groups = infos.map((x) => x.group!);
+  const q: Qualification = {
+    qan: qan!,
+    title: title!,
+    level: level!,
+    aoUkprn: aoUkprn!,
+    operationalStart: start!,
+    totalCredits: totalCredits!,
+    groups,
+    barred,
+    equivalences,
+    exemptions,
+  };
+  if (end !== undefined) q.operationalEnd = end;
+  if (minCreditsAtLevel !== undefined) q.minCreditsAtLevel = minCreditsAtLevel;
+  if (validityYears !== undefined) q.validityYears = validityYears;
+  return q;
+}
+
+/** A qualification's level minimum: its shape, and whether its total and its units can meet it. */
+function checkLevelMinimum(
+  ch: Checker,
+  obj: Obj,
+  path: string,
+  who: string,
+  totalCredits: number | undefined,
+  allCertain: boolean,
+  qualUnits: ReadonlySet<string>,
+): Qualification['minCreditsAtLevel'] {
   let minCreditsAtLevel: Qualification['minCreditsAtLevel'];
   if (obj.minCreditsAtLevel !== undefined) {
     const mp = at(path, 'minCreditsAtLevel');
@@ -726,8 +776,17 @@ function checkQualification(
       if (mLevel !== undefined && mCredits !== undefined) minCreditsAtLevel = { level: mLevel, credits: mCredits };
     }
   }
+  return minCreditsAtLevel;
+}
 
-  // Barred sets.
+/** A qualification's barred sets: each of 2 or more distinct known units, not two of them mandatory. */
+function checkBarred(
+  ch: Checker,
+  obj: Obj,
+  path: string,
+  who: string,
+  mandatoryUnits: ReadonlySet<string>,
+): string[][] {
   const barred: string[][] = [];
   const barredRaw = ch.array(obj, 'barred', path, who, ch.lim.maxBarredSetsPerQualification, false);
   if (barredRaw) {
@@ -774,12 +833,17 @@ function checkQualification(
       if (good) barred.push(members);
     }
   }
+  return barred;
+}
 
-  // Equivalences for this qualification.
-  const eqRaw = ch.array(obj, 'equivalences', path, who, ch.lim.maxEquivalencesPerQualification, false);
-  const equivalences = eqRaw ? checkEquivalences(ch, eqRaw, at(path, 'equivalences'), who) : [];
-
-  // Exemptions.
+/** A qualification's exemptions: named once each, towards one of its groups (when its groups could be read). */
+function checkExemptions(
+  ch: Checker,
+  obj: Obj,
+  path: string,
+  who: string,
+  groupIds: ReadonlyMap<string, number> | undefined,
+): Exemption[] {
   const exemptions: Exemption[] = [];
   const exRaw = ch.array(obj, 'exemptions', path, who, ch.lim.maxExemptionsPerQualification, false);
   if (exRaw) {
@@ -792,7 +856,7 @@ function checkQualification(
       const name = ch.text(ex, 'name', ep, ewho, ch.lim.maxTitleLength);
       const group = ch.text(ex, 'group', ep, ewho, ch.lim.maxGroupIdLength);
       const credits = ch.integer(ex, 'credits', ep, ewho, 1, ch.lim.maxExemptionCredits, 'bad-exemption-credits', true);
-      if (group !== undefined && groupsReadable && !groupIds.has(group)) {
+      if (group !== undefined && groupIds !== undefined && !groupIds.has(group)) {
         ch.errors.add(
           at(ep, 'group'),
           'unknown-group',
@@ -815,36 +879,7 @@ function checkQualification(
       if (name !== undefined && group !== undefined && credits !== undefined) exemptions.push({ name, group, credits });
     }
   }
-
-  const validityYears = ch.integer(
-    obj,
-    'validityYears',
-    path,
-    who,
-    1,
-    ch.lim.maxValidityYears,
-    'bad-validity-years',
-    false,
-  );
-
-  if (ch.errors.count > errorsBefore) return undefined;
-  const groups = infos.map((x) => x.group!);
-  const q: Qualification = {
-    qan: qan!,
-    title: title!,
-    level: level!,
-    aoUkprn: aoUkprn!,
-    operationalStart: start!,
-    totalCredits: totalCredits!,
-    groups,
-    barred,
-    equivalences,
-    exemptions,
-  };
-  if (end !== undefined) q.operationalEnd = end;
-  if (minCreditsAtLevel !== undefined) q.minCreditsAtLevel = minCreditsAtLevel;
-  if (validityYears !== undefined) q.validityYears = validityYears;
-  return q;
+  return exemptions;
 }
 
 function checkGroup(
