@@ -29,6 +29,7 @@ import { identitySignIn, type SignInProvider } from './sign-in.js';
 import type { IdentityRouteOptions } from '../identity/identity-routes.js';
 import { startPages } from './pages/start.js';
 import { accountPages } from './pages/account.js';
+import { learnerPages } from './pages/learner.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const VIEWS_DIR = path.join(here, 'views');
@@ -167,6 +168,7 @@ export async function portal(app: FastifyInstance, opts: PortalOptions): Promise
 
     await pages.register(startPages);
     await pages.register(accountPages);
+    await pages.register(learnerPages);
   });
 }
 

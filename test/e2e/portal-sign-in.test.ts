@@ -4,7 +4,9 @@
  * an idle session; the core journey again with JavaScript switched off.
  */
 import t from 'tap';
-import { bearer, setupApp } from '../helpers/app.js';
+import { PRINCIPALS, bearer, setupApp } from '../helpers/app.js';
+import { credit, learner, loadSample, recordUnitCredits, upsertLearners } from '../helpers/fixtures.js';
+import { browserFor } from '../helpers/portal.js';
 import { startSmtp } from '../helpers/smtp.js';
 import { axeSummary, check, launch, listen, newContext, shoot, watchConsole } from '../helpers/browser.js';
 
@@ -168,4 +170,48 @@ t.teardown(() => {
   const pages = axeSummary.length;
   const violations = axeSummary.reduce((n, s) => n + s.violations, 0);
   console.log(`# axe: ${pages} page checks, ${violations} violations`);
+});
+
+t.test('a learner: my record, who can see it (switched off and on), who looked, in English and Welsh', async (t) => {
+  const catalogue = await loadSample(app.deps.graph);
+  const qualification = catalogue.qualifications[0];
+  const [unit] = qualification.groups.flatMap((g) => g.units);
+  const uln = PRINCIPALS.learner.uln!;
+  await upsertLearners(app.deps.graph, [
+    learner(uln, { givenName: 'Eirlys', familyName: 'Prydderch', available: true }),
+  ]);
+  await recordUnitCredits(app.deps.graph, [credit(catalogue, uln, unit, 'E2E-REC-1', { aoUkprn: '10000001' })]);
+  // An adviser reads the record, so that the access log has a line.
+  await app.inject({ url: `/learners/${uln}/record`, headers: await bearer(app, 'careers-adviser') });
+
+  const session = await browserFor(app, 'learner');
+  const context = await newContext(browser, base);
+  await context.addCookies([
+    { name: 'plr_session', value: session.cookie.split('=')[1], url: base, httpOnly: true, sameSite: 'Lax' },
+  ]);
+  const page = await context.newPage();
+  watchConsole(t, page);
+  await page.goto('/my-record');
+  t.match(await page.textContent('main'), /E2E|Eirlys/);
+  t.match(await page.textContent('main'), new RegExp(unit));
+  await check(t, page, 'learner-record-en');
+  await page.click('text=Who can see my record');
+  await page.check('#available-2');
+  await page.click('button:has-text("Save")');
+  t.match(await page.textContent('.govuk-notification-banner'), /now unavailable/);
+  t.match(await page.textContent('#availability-now'), /unavailable/);
+  await check(t, page, 'learner-availability-en');
+  await page.check('#available');
+  await page.click('button:has-text("Save")');
+  t.match(await page.textContent('#availability-now'), /is available/);
+  await page.goto('/my-record/access-log');
+  t.match(await page.textContent('main'), /Your record/);
+  await check(t, page, 'learner-access-log-en');
+  for (const url of ['/my-record?lang=cy', '/my-record/availability', '/my-record/access-log']) {
+    await page.goto(url);
+    t.equal(await page.getAttribute('html', 'lang'), 'cy');
+    await check(t, page, `learner-${url.split('?')[0].split('/').pop()}-cy`);
+  }
+  t.match(await page.textContent('h1'), /Pwy edrychodd ar fy nghofnod/);
+  await context.close();
 });

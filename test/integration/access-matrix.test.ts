@@ -605,6 +605,16 @@ const REST: Record<string, (a: About, caller: Caller) => RestRequest | Promise<R
     form: { email: `matrix.nobody.${a.n}@example.org` },
   }),
 
+  'GET /my-record': () => ({ method: 'GET', url: '/my-record' }),
+  'GET /my-record/availability': () => ({ method: 'GET', url: '/my-record/availability' }),
+  // Keeps the open learner sharing, as the other cells expect.
+  'POST /my-record/availability': () => ({
+    method: 'POST',
+    url: '/my-record/availability',
+    form: { available: 'yes' },
+  }),
+  'GET /my-record/access-log': () => ({ method: 'GET', url: '/my-record/access-log?lang=cy' }),
+
   'POST /analytics/cypher': () => ({
     method: 'POST',
     url: '/analytics/cypher',
