@@ -45,7 +45,6 @@ export default tseslint.config(
       'src/achievements/batches/routes.ts',
       'src/catalogue/routes.ts',
       'src/cli.ts',
-      'src/config.ts',
       'src/identity/identity-routes.ts',
       'src/learners/record/routes.ts',
       'src/operations/routes.ts',

@@ -130,10 +130,11 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-/** Read and check every setting; throws ConfigError listing every bad value at once. */
-export function loadConfig(env: Env = process.env): Config {
-  const problems: string[] = [];
-
+/**
+ * Readers of settings from `env`: each returns the value (or the fallback) and adds a line to
+ * `problems` for a value it cannot take.
+ */
+function readers(env: Env, problems: string[]) {
   const text = (name: string, fallback: string): string => {
     const v = env[name];
     if (v === undefined || v === '') return fallback;
@@ -179,6 +180,47 @@ export function loadConfig(env: Env = process.env): Config {
     return raw;
   };
 
+  /** `COUNT/SECONDS`, e.g. `20/60`: at most COUNT requests in SECONDS. */
+  const limit = (name: string, fallback: Limit): Limit => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const m = /^\s*([0-9]+)\s*\/\s*([0-9]+)\s*$/.exec(raw);
+    if (!m) {
+      problems.push(`${name}=${JSON.stringify(raw)} must be COUNT/SECONDS, e.g. 20/60`);
+      return fallback;
+    }
+    const [max, windowSeconds] = [Number(m[1]), Number(m[2])];
+    if (max < 1 || max > 1_000_000 || windowSeconds < 1 || windowSeconds > 86_400) {
+      problems.push(`${name}=${raw} is out of range (COUNT 1 to 1000000, SECONDS 1 to 86400)`);
+      return fallback;
+    }
+    return { max, windowSeconds };
+  };
+  return { text, optional, int, bool, url, limit };
+}
+
+/** TRUST_PROXY: false, true, a hop count or a list of addresses and CIDRs. */
+function readTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string[] {
+  if (raw === undefined || /^(0|false|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^[1-9][0-9]?$/.test(raw)) return Number(raw);
+  const list = raw
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (list.length > 0 && list.every((a) => /^[0-9A-Fa-f:.]+(\/[0-9]{1,3})?$/.test(a))) return list;
+  problems.push(
+    `TRUST_PROXY=${JSON.stringify(raw)} must be false, true, a hop count (1 to 99) or comma-separated addresses/CIDRs`,
+  );
+  return false;
+}
+
+/** Read and check every setting; throws ConfigError listing every bad value at once. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+
+  const { text, optional, int, bool, url, limit } = readers(env, problems);
+
   const host = text('HOST', '127.0.0.1');
   const port = int('PORT', 3000, 0, 65535);
   const publicUrl = (
@@ -206,38 +248,7 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`QUEUE_PREFIX=${JSON.stringify(queuePrefix)} may hold only letters, digits, _ . - (at most 64)`);
   }
 
-  /** `COUNT/SECONDS`, e.g. `20/60`: at most COUNT requests in SECONDS. */
-  const limit = (name: string, fallback: Limit): Limit => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const m = /^\s*([0-9]+)\s*\/\s*([0-9]+)\s*$/.exec(raw);
-    if (!m) {
-      problems.push(`${name}=${JSON.stringify(raw)} must be COUNT/SECONDS, e.g. 20/60`);
-      return fallback;
-    }
-    const [max, windowSeconds] = [Number(m[1]), Number(m[2])];
-    if (max < 1 || max > 1_000_000 || windowSeconds < 1 || windowSeconds > 86_400) {
-      problems.push(`${name}=${raw} is out of range (COUNT 1 to 1000000, SECONDS 1 to 86400)`);
-      return fallback;
-    }
-    return { max, windowSeconds };
-  };
-
-  const trustProxy = ((): boolean | number | string[] => {
-    const raw = optional('TRUST_PROXY');
-    if (raw === undefined || /^(0|false|no|off)$/i.test(raw)) return false;
-    if (/^(true|yes|on)$/i.test(raw)) return true;
-    if (/^[1-9][0-9]?$/.test(raw)) return Number(raw);
-    const list = raw
-      .split(',')
-      .map((a) => a.trim())
-      .filter(Boolean);
-    if (list.length > 0 && list.every((a) => /^[0-9A-Fa-f:.]+(\/[0-9]{1,3})?$/.test(a))) return list;
-    problems.push(
-      `TRUST_PROXY=${JSON.stringify(raw)} must be false, true, a hop count (1 to 99) or comma-separated addresses/CIDRs`,
-    );
-    return false;
-  })();
+  const trustProxy = readTrustProxy(optional('TRUST_PROXY'), problems);
 
   const signingKey = optional('SIGNING_KEY');
   if (signingKey !== undefined && !signingKey.trim().startsWith('{') && !signingKey.includes('BEGIN PRIVATE KEY')) {
