@@ -31,6 +31,7 @@ import { healthRoutes } from './operations/health.js';
 import { metricsRoute, operationsRoutes, serviceStatusRoute } from './operations/routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { credentialRoutes } from './learners/credentials/routes.js';
+import { pathwayDataRoutes } from './pathways/data-routes.js';
 import { graphqlPlugin } from './graphql.js';
 import { catalogueRoutes } from './catalogue/routes.js';
 import { learnerRoutes } from './learners/routes.js';
@@ -203,6 +204,7 @@ export async function buildApp(
   await app.register(learnerRoutes);
   await app.register(credentialRoutes);
   await app.register(pathwaysRoutes);
+  await app.register(pathwayDataRoutes);
   await app.register(analyticsRoutes, {
     timeoutMs: config.analyticsTimeoutMs,
     maxRows: config.analyticsMaxRows,

@@ -14,6 +14,7 @@ import { createGraph } from './platform/neo4j.js';
 import { migrate } from './operations/migrate.js';
 import { runServer, stopOnSignals } from './server.js';
 import { runCatalogueLoad } from './catalogue/load.js';
+import { runPathwayLoad } from './pathways/data-load.js';
 import { runLearnerLoad } from './learners/register/load.js';
 import { seedDemo, type SeedReport } from './operations/seed.js';
 import { isRole, ROLES } from './platform/auth.js';
@@ -54,6 +55,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
   catalogue: {
     synopsis: 'catalogue load FILE',
     does: 'check a catalogue file (docs/catalogue-format.md) and load it; with any problem nothing is stored and every problem is printed',
+    options: {},
+    positionals: [2, 2],
+  },
+  pathways: {
+    synopsis: 'pathways load FILE',
+    does: 'check a pathway data file (docs/pathway-data-format.md: providers and offers, occupations, funding rules) and load it; with any problem nothing is stored and every problem is printed',
     options: {},
     positionals: [2, 2],
   },
@@ -316,6 +323,21 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
         await graph.waitUntilReady(30_000);
         await migrate(graph);
         return await runCatalogueLoad(graph, file);
+      } finally {
+        await graph.close();
+      }
+    }
+    case 'pathways': {
+      const [sub, file] = positionals.slice(1);
+      if (sub !== 'load' || !file) {
+        err('usage: plr pathways load FILE');
+        return 2;
+      }
+      const graph = createGraph(config);
+      try {
+        await graph.waitUntilReady(30_000);
+        await migrate(graph);
+        return await runPathwayLoad(graph, file);
       } finally {
         await graph.close();
       }

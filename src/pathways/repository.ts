@@ -233,3 +233,69 @@ export async function unitsByUrn(graph: Graph, urns: string[]): Promise<Map<stri
   const rows = await graph.read('catalogue/get-units', { urns });
   return new Map(rows.map((r) => [r.urn as string, toUnit(r)]));
 }
+
+// ---------------------------------------------------------------------------------------
+// Pathway data files (docs/pathway-data-format.md)
+
+export interface PathwayFileState {
+  missingUnits: string[];
+  missingQualifications: string[];
+  qualificationUnits: Map<string, string[]>;
+  /** Content hash each covered entry was last loaded with, by kind and key. */
+  hashes: {
+    providers: Map<string, string | null>;
+    occupations: Map<string, string | null>;
+    fundingRules: Map<string, string | null>;
+  };
+}
+
+export async function pathwayFileState(
+  graph: Graph,
+  keys: { urns: string[]; qans: string[]; offerQans: string[]; ukprns: string[]; codes: string[]; ids: string[] },
+): Promise<PathwayFileState> {
+  type KeyHash = { key: string; hash: string | null };
+  const [row] = await graph.read<{
+    missingUnits: string[];
+    missingQualifications: string[];
+    qualificationUnits: { qan: string; urns: string[] }[];
+    providers: KeyHash[];
+    occupations: KeyHash[];
+    fundingRules: KeyHash[];
+  }>('pathways/file-state', keys);
+  const map = (rows: KeyHash[]) => new Map(rows.map((r) => [r.key, r.hash ?? null]));
+  return {
+    missingUnits: row.missingUnits,
+    missingQualifications: row.missingQualifications,
+    qualificationUnits: new Map(row.qualificationUnits.map((q) => [q.qan, q.urns])),
+    hashes: { providers: map(row.providers), occupations: map(row.occupations), fundingRules: map(row.fundingRules) },
+  };
+}
+
+export interface PathwayFileRows {
+  providers: Record<string, unknown>[];
+  occupations: Record<string, unknown>[];
+  fundingRules: Record<string, unknown>[];
+}
+
+/** Write the new and changed entries of a file in one transaction: all of them, or none. */
+export async function writePathwayFile(
+  graph: Graph,
+  rows: PathwayFileRows,
+): Promise<{ offers: number; occupationLinks: number; fundingLinks: number }> {
+  return graph.writeTx(async (tx) => {
+    const out = { offers: 0, occupationLinks: 0, fundingLinks: 0 };
+    for (const batch of chunks(rows.providers, 50)) {
+      const [r] = await tx.run<{ offers: number }>('pathways/file-providers', { rows: batch });
+      out.offers += Number(r?.offers ?? 0);
+    }
+    for (const batch of chunks(rows.occupations)) {
+      const [r] = await tx.run<{ links: number }>('pathways/file-occupations', { rows: batch });
+      out.occupationLinks += Number(r?.links ?? 0);
+    }
+    for (const batch of chunks(rows.fundingRules)) {
+      const [r] = await tx.run<{ links: number }>('pathways/file-funding-rules', { rows: batch });
+      out.fundingLinks += Number(r?.links ?? 0);
+    }
+    return out;
+  });
+}

@@ -231,6 +231,7 @@ export const ACCESS_MATRIX: readonly MatrixEntry[] = [
   rest('GET', '/learners/:uln/record-links', LEARNER_ONLY),
   rest('DELETE', '/learners/:uln/record-links/:id', LEARNER_ONLY),
   rest('GET', '/record-links/:token', RECORD_LINK),
+  rest('POST', '/pathways/data', only({ operator: 'yes' }), { note: 'a pathway data file' }),
   rest('POST', '/me/credentials', only({ learner: 'yes' }), { note: 'the ULN comes from the token' }),
   rest('POST', '/credentials/verify', PUBLIC),
   rest('GET', '/credentials/status/:list', PUBLIC),

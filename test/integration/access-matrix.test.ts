@@ -510,6 +510,11 @@ const REST: Record<string, (a: About, caller: Caller) => RestRequest | Promise<R
     url: `/learners/${a.uln}/record-links/${a.linkId}`,
   }),
   'GET /record-links/:token': (a) => ({ method: 'GET', url: `/record-links/${a.linkToken}` }),
+  'POST /pathways/data': () => ({
+    method: 'POST',
+    url: '/pathways/data',
+    payload: { format: 'plr-pathways-1', occupations: [] },
+  }),
   'POST /me/credentials': () => ({ method: 'POST', url: '/me/credentials', payload: {} }),
   'POST /credentials/verify': () => ({ method: 'POST', url: '/credentials/verify', payload: { credential: 'x.y.z' } }),
   'GET /credentials/status/:list': () => ({ method: 'GET', url: '/credentials/status/revocation-1' }),
