@@ -300,6 +300,7 @@ export const ACCESS_MATRIX: readonly MatrixEntry[] = [
   page('GET', '/forgotten-password', PUBLIC),
   page('POST', '/forgotten-password', PUBLIC, { note: 'the same answer whether or not the address has an account' }),
   page('GET', '/my-record', only({ learner: 'yes' }), { note: "the learner's own: the ULN comes from the session" }),
+  page('GET', '/my-record.pdf', only({ learner: 'yes' })),
   page('GET', '/my-record/availability', only({ learner: 'yes' })),
   page('POST', '/my-record/availability', only({ learner: 'yes' })),
   page('GET', '/my-record/access-log', only({ learner: 'yes' })),

@@ -195,6 +195,10 @@ t.test('a learner: my record, who can see it (switched off and on), who looked, 
   t.match(await page.textContent('main'), /E2E|Eirlys/);
   t.match(await page.textContent('main'), new RegExp(unit));
   await check(t, page, 'learner-record-en');
+  const pdf = await context.request.get('/my-record.pdf');
+  t.equal(pdf.status(), 200);
+  t.equal(pdf.headers()['content-type'], 'application/pdf');
+  t.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-', 'the record as a PDF');
   await page.click('text=Who can see my record');
   await page.check('#available-2');
   await page.click('button:has-text("Save")');

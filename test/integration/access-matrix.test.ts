@@ -611,6 +611,7 @@ const REST: Record<string, (a: About, caller: Caller) => RestRequest | Promise<R
   }),
 
   'GET /my-record': () => ({ method: 'GET', url: '/my-record' }),
+  'GET /my-record.pdf': () => ({ method: 'GET', url: '/my-record.pdf' }),
   'GET /my-record/availability': () => ({ method: 'GET', url: '/my-record/availability' }),
   // Keeps the open learner sharing, as the other cells expect.
   'POST /my-record/availability': () => ({

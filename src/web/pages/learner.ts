@@ -7,6 +7,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { access } from '../../platform/guard.js';
 import { myRecord, accessLog } from '../../learners/record/service.js';
 import { getAvailability, setAvailability } from '../../learners/availability/service.js';
+import { renderReport } from '../../platform/pdf.js';
+import { recordReport } from '../../learners/record/reports.js';
 import { principalOf } from '../context.js';
 import { render } from '../render.js';
 
@@ -35,6 +37,14 @@ export async function learnerPages(app: FastifyInstance): Promise<void> {
   app.get('/my-record', { config: { access: LEARNER, ocf: 'OCF03' } }, async (request, reply) => {
     const record = await myRecord(app.deps.graph, me(request));
     return render(request, reply, 'learner/record.njk', { record });
+  });
+
+  app.get('/my-record.pdf', { config: { access: LEARNER, ocf: 'OCF03' } }, async (request, reply) => {
+    const record = await myRecord(app.deps.graph, me(request), 'record.pdf');
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="learner-record-${record.uln}.pdf"`)
+      .send(await renderReport(recordReport(record)));
   });
 
   app.get('/my-record/availability', { config: { access: LEARNER, ocf: 'OCF07' } }, async (request, reply) => {
