@@ -36,6 +36,9 @@ process.env.PDF_UNCOMPRESSED = '1';
 
 // --- the world the requests are about ------------------------------------------------------
 
+// Thousands of real requests: more than tap's usual two minutes on a busy machine.
+t.setTimeout(600_000);
+
 const AO = PRINCIPALS['ao-user'].organisation!;
 const OTHER_AO = '10000011';
 const PROVIDER = PRINCIPALS['provider-user'].organisation!;

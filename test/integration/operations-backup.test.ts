@@ -10,6 +10,7 @@ import { migrate } from '../../src/operations/migrate.js';
 import { createGraph, type Graph } from '../../src/platform/neo4j.js';
 import { credit, learner, loadSample, recordUnitCredits, upsertLearners } from '../helpers/fixtures.js';
 import { testConfig } from '../helpers/config.js';
+import { KeyRing } from '../../src/identity/keys.js';
 import { validUlns } from '../helpers/ulns.js';
 
 // A Neo4j of its own (the backup stops and starts it), sharing the usual server's jars.
@@ -46,12 +47,12 @@ async function withGraph<T>(fn: (graph: Graph) => Promise<T>): Promise<T> {
 }
 
 t.before(async () => {
-  mustHave(existsSync(usualLib), `the usual Neo4j's jars at ${usualLib}: run scripts/neo4j.sh fetch`);
   mkdirSync(neo4jDir, { recursive: true });
-  symlinkSync(usualLib, path.join(neo4jDir, 'lib'));
+  // The usual server's jars when it was fetched here; otherwise neo4j.sh fetches its own.
+  if (existsSync(usualLib)) symlinkSync(usualLib, path.join(neo4jDir, 'lib'));
   neo4j('start');
   mkdirSync(path.join(dir, 'keys'), { recursive: true });
-  writeFileSync(config.signingKeyFile, '{"kty":"test"}');
+  await KeyRing.create(config); // writes the signing key on first use
   mkdirSync(path.join(config.dataDir, 'batches'), { recursive: true });
   writeFileSync(path.join(config.dataDir, 'batches', 'b1.csv'), 'an unfinished batch\n');
   await withGraph(async (graph) => {
@@ -78,10 +79,6 @@ t.teardown(() => {
   }
 });
 
-function mustHave(ok: boolean, what: string): void {
-  if (!ok) throw new Error(`missing: ${what}`);
-}
-
 t.test('countDifferences names each label and type that differs', async (t) => {
   t.same(countDifferences({ labels: { A: 1 }, types: { R: 2 } }, { labels: { A: 1 }, types: { R: 2 } }), []);
   t.same(countDifferences({ labels: { A: 1 }, types: { R: 2 } }, { labels: { A: 2, B: 1 }, types: {} }), [
@@ -98,7 +95,7 @@ t.test('a backup restores to the same graph, keys and batch files, and refuses w
   const to = path.join(dir, 'backup-1');
   const manifest = await backup(config, to);
   t.same(manifest.counts, before, 'the manifest holds the counts of the graph that was dumped');
-  t.same(Object.keys(manifest.keys).sort(), ['data-key.json', 'signing-key.json'], 'the keys go with it');
+  for (const key of ['data-key.json', 'signing-key.json']) t.ok(key in manifest.keys, `${key} goes with it`);
   t.equal(manifest.batchFiles, 1, 'and the uploaded batch files');
   t.ok(manifest.dump.bytes > 0 && /^[0-9a-f]{64}$/.test(manifest.dump.sha256), 'the dump and its checksum');
   t.same(readManifest(to), manifest, 'the manifest is on disk');
