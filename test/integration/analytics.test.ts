@@ -175,9 +175,13 @@ t.test('legitimate analyst queries answer with plain JSON', async (t) => {
     'dates as ISO strings, maps and lists as JSON',
   );
 
-  const labels = await ask('CALL db.labels() YIELD label RETURN label ORDER BY label');
+  // The test settings cap an answer at 25 rows, and the graph has more labels than that.
+  const labels = await ask("CALL db.labels() YIELD label WHERE label STARTS WITH 'U' RETURN label ORDER BY label");
   t.equal(labels.status, 200, 'db.labels is allowed');
-  t.ok(labels.body.rows.some((r: string[]) => r[0] === 'Unit'));
+  t.ok(
+    labels.body.rows.some((r: string[]) => r[0] === 'Unit'),
+    JSON.stringify(labels.body.rows),
+  );
 
   const learnerUlns = await ask('MATCH (l:Learner) RETURN l.uln AS uln, l.available AS available ORDER BY uln');
   t.same(
