@@ -1,7 +1,7 @@
 /**
  * Which way imports may point (docs/architecture.md): no cycles anywhere; adapters
  * (REST routes, GraphQL resolvers, portal pages) call services and never a repository or
- * another adapter. Run by `npm run lint`.
+ * another adapter. `npm run deps` runs it, and `npm test` runs that before the type check.
  */
 module.exports = {
   forbidden: [

@@ -3,7 +3,7 @@
  */
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_NAME, type JobName, type JobPayloads } from './registry.js';
+import { QUEUE_NAME, type JobName, type JobPayloads } from './payloads.js';
 
 export class JobQueue {
   readonly queue: Queue;

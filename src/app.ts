@@ -32,6 +32,8 @@ import { metricsRoute, operationsRoutes, serviceStatusRoute } from './operations
 import { identityRoutes } from './identity/routes.js';
 import { credentialRoutes } from './learners/credentials/routes.js';
 import { pathwayDataRoutes } from './pathways/data-routes.js';
+import { forgetRouteRules } from './pathways/rules-cache.js';
+import { onCatalogueLoaded } from './catalogue/service.js';
 import { graphqlPlugin } from './graphql.js';
 import { catalogueRoutes } from './catalogue/routes.js';
 import { learnerRoutes } from './learners/routes.js';
@@ -105,6 +107,9 @@ export async function buildApp(
   const mailer = given.mailer ?? createMailer(config, app.log);
   if (!given.mailer) owned.push(async () => mailer.close());
   app.decorate('deps', { graph, redis, redisCheck, tokens, jobs, mailer });
+  // Route searches keep qualifications' rules; a catalogue load may have changed a unit in
+  // place, which their own checks cannot see.
+  onCatalogueLoaded(forgetRouteRules);
   app.decorate('config', config);
   app.addHook('onClose', async () => {
     for (const close of owned) await close();

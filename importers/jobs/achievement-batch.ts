@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
-import type { JobContext, JobPayloads } from '../registry.js';
+import type { JobContext } from '../context.js';
+import type { JobPayloads } from '../payloads.js';
 import { runBatch } from '../../src/achievements/batches/run.js';
 
 /** The `achievements.batch` job: one run of a received batch (src/achievements/batches/run.ts). */

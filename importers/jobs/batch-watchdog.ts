@@ -1,4 +1,5 @@
-import type { JobContext, JobPayloads } from '../registry.js';
+import type { JobContext } from '../context.js';
+import type { JobPayloads } from '../payloads.js';
 import { watchBatches } from '../../src/achievements/batches/recovery.js';
 
 /** `achievements.batch-watchdog`: one round over the unfinished batches (src/achievements/batches/recovery.ts). */

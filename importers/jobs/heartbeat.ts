@@ -1,5 +1,6 @@
 import os from 'node:os';
-import type { JobContext, JobPayloads } from '../registry.js';
+import type { JobContext } from '../context.js';
+import type { JobPayloads } from '../payloads.js';
 
 export async function recordHeartbeat(data: JobPayloads['operations.heartbeat'], ctx: JobContext) {
   const [row] = await ctx.graph.write('operations/record-worker-heartbeat', {

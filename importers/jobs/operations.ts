@@ -2,7 +2,8 @@
  * Operations jobs: the availability probe (repeatable) and the planned-maintenance email.
  */
 import { randomUUID } from 'node:crypto';
-import type { JobContext, JobPayloads } from '../registry.js';
+import type { JobContext } from '../context.js';
+import type { JobPayloads } from '../payloads.js';
 import { INITIAL_PROBE, nextProbe, type ProbeState } from '../../src/operations/probe.js';
 import { closeOutage, listWindows, openOutage } from '../../src/operations/repository.js';
 import { activeWindow } from '../../src/operations/maintenance.js';

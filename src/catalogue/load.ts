@@ -5,7 +5,8 @@
  */
 import { open } from 'node:fs/promises';
 import { CATALOGUE_LIMITS, parseCatalogue, type CatalogueErrorCode } from './catalogue-file.js';
-import { loadCatalogue, type LoadOptions, type LoadProgress, type LoadReport } from './repository.js';
+import type { LoadOptions, LoadProgress, LoadReport } from './repository.js';
+import { loadCatalogue } from './service.js';
 import type { Graph } from '../platform/neo4j.js';
 
 /** Largest file read, in bytes: the format's own text limit. Larger files are refused unread. */

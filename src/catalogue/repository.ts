@@ -25,7 +25,6 @@ import {
   qualificationSize,
 } from './model.js';
 import type { Graph, GraphTx, Row } from '../platform/neo4j.js';
-import { forgetRouteRules } from '../pathways/rules-cache.js';
 
 /** Bumped whenever the stored shape changes, so that the next load rewrites every entry. */
 const STORAGE_VERSION = 'graph-model-1';
@@ -459,9 +458,6 @@ export async function loadCatalogue(graph: Graph, catalogue: Catalogue, opts: Lo
     for (const p of Object.values(PHASE_TIMING)) report.timings[p] = Math.round(report.timings[p]);
   }
   report.timings.totalMs = Math.round(performance.now() - started);
-  // Route searches in this process keep qualifications' rules; a load may have changed a
-  // unit in place, which their own checks cannot see.
-  forgetRouteRules(graph);
   return report;
 }
 

@@ -11,8 +11,8 @@ import { authenticate } from '../platform/guard.js';
 import { renderReport } from '../platform/pdf.js';
 import { LEARNER_VIEWER_ROLES } from '../learners/access.js';
 import { parseCatalogue } from './catalogue-file.js';
-import { listQualifications, loadCatalogue } from './repository.js';
-import { creditCheck, qualificationProgress, qualificationRules } from './service.js';
+import { listQualifications } from './repository.js';
+import { creditCheck, loadCatalogue, qualificationProgress, qualificationRules } from './service.js';
 import { creditCheckReport, rulesReport } from './reports.js';
 import {
   CatalogueProblemSchema,

@@ -21,10 +21,35 @@ import {
   getQualificationRules,
   qualificationsContainingUnit,
   creditRecords,
+  loadCatalogue as writeCatalogue,
+  type LoadOptions,
+  type LoadReport,
   type CreditTransferMatch,
   type CreditRecordRow,
   type QualificationRules,
 } from './repository.js';
+import type { Catalogue } from './model.js';
+
+/** Told of every catalogue load in this process, with the graph it went into. */
+export type CatalogueLoadListener = (graph: Graph) => void;
+
+const loadListeners = new Set<CatalogueLoadListener>();
+
+/**
+ * Register, at start, what must hear of a catalogue load: another feature that keeps what
+ * it read from the catalogue (pathways' rules cache) without the catalogue knowing of it.
+ * A listener registered twice is called once.
+ */
+export function onCatalogueLoaded(listener: CatalogueLoadListener): void {
+  loadListeners.add(listener);
+}
+
+/** Load a catalogue (the repository's loadCatalogue), then tell the listeners. */
+export async function loadCatalogue(graph: Graph, catalogue: Catalogue, opts: LoadOptions = {}): Promise<LoadReport> {
+  const report = await writeCatalogue(graph, catalogue, opts);
+  for (const listener of loadListeners) listener(graph);
+  return report;
+}
 
 /** "501/1855/9", or the same without slashes. */
 export function normaliseQan(raw: string): string {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../config.js';
 import type { Graph } from '../platform/neo4j.js';
 import { parseCatalogue } from '../catalogue/catalogue-file.js';
-import { loadCatalogue } from '../catalogue/repository.js';
+import { loadCatalogue } from '../catalogue/service.js';
 import { generateAchievements, generateLearners } from '../learners/generator.js';
 import { upsertLearners } from '../learners/repository.js';
 import { recordUnitCredits } from '../achievements/repository.js';

@@ -9,7 +9,8 @@
  *    where, empties the cache;
  *  - it is younger than the time to live: the one change neither shows, a unit corrected in
  *    place (same URN, new title, level or credit), is seen after that time at the latest.
- * `forget()` empties it at once: every catalogue load in this process calls forgetRouteRules.
+ * `forget()` empties it at once: buildApp registers forgetRouteRules with the catalogue
+ * service (onCatalogueLoaded), so every catalogue load through it in this process calls it.
  * Least recently used entries go first when it is full.
  */
 import type { Graph } from '../platform/neo4j.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { parseCatalogue } from '../../src/catalogue/catalogue-file.js';
-import { loadCatalogue } from '../../src/catalogue/repository.js';
+import { loadCatalogue } from '../../src/catalogue/service.js';
 import type { Catalogue } from '../../src/catalogue/model.js';
 import type { Graph } from '../../src/platform/neo4j.js';
 import { upsertLearners, type LearnerRow } from '../../src/learners/repository.js';

@@ -9,7 +9,7 @@ import t from 'tap';
 import { setupApp } from '../helpers/app.js';
 import { recordUnitCredits, upsertLearners } from '../helpers/fixtures.js';
 import { generateCatalogue } from '../../src/catalogue/generator.js';
-import { loadCatalogue } from '../../src/catalogue/repository.js';
+import { loadCatalogue } from '../../src/catalogue/service.js';
 import type { Catalogue } from '../../src/catalogue/model.js';
 import { generateAchievements, generateLearners } from '../../src/learners/generator.js';
 import { generatePathwayData, REGIONS } from '../../src/pathways/generator.js';
